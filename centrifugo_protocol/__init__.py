@@ -1,0 +1,69 @@
+"""Centrifugo's client protocol codes, typed and explained.
+
+The four code families a Centrifugo server sends are :class:`ErrorCode` (errors in
+replies to commands), :class:`UnsubscribeCode`, :class:`DisconnectCode` and
+:class:`ApiErrorCode` (server HTTP/gRPC API). ``Family.lookup(n)`` accepts any wire
+code and returns either a member or an ``Unknown...`` object classified by the
+protocol's range rules. :mod:`centrifugo_protocol.classify` turns server events into
+a client's next state; :mod:`centrifugo_protocol.wire` decodes protocol messages and
+:mod:`centrifugo_protocol.proxy` builds a proxy backend's answers.
+"""
+
+from __future__ import annotations
+
+from . import classify
+from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
+from ._codes import (
+    ApiErrorCode,
+    DisconnectCode,
+    ErrorCode,
+    UnknownApiErrorCode,
+    UnknownDisconnectCode,
+    UnknownErrorCode,
+    UnknownUnsubscribeCode,
+    UnsubscribeCode,
+)
+from ._ranges import (
+    APP_ERROR_CODES,
+    APP_RECONNECT_DISCONNECT_CODES,
+    APP_TERMINAL_DISCONNECT_CODES,
+    CLIENT_SIDE_ERROR_CODES,
+    MAX_CODE,
+    MIN_RESUBSCRIBE_CODE,
+    SERVER_ERROR_CODES,
+    SERVER_RECONNECT_DISCONNECT_CODES,
+    SERVER_TERMINAL_DISCONNECT_CODES,
+    TRANSPORT_CLOSE_CODES,
+    UNSUBSCRIBE_CODES,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APP_ERROR_CODES",
+    "APP_RECONNECT_DISCONNECT_CODES",
+    "APP_TERMINAL_DISCONNECT_CODES",
+    "CLIENT_SIDE_ERROR_CODES",
+    "MAX_CODE",
+    "MIN_RESUBSCRIBE_CODE",
+    "SERVER_ERROR_CODES",
+    "SERVER_RECONNECT_DISCONNECT_CODES",
+    "SERVER_TERMINAL_DISCONNECT_CODES",
+    "TRANSPORT_CLOSE_CODES",
+    "UNSUBSCRIBE_CODES",
+    "ApiErrorCode",
+    "ClientErrorCode",
+    "ConnectingCode",
+    "DisconnectCode",
+    "DisconnectedCode",
+    "ErrorCode",
+    "SubscribingCode",
+    "UnknownApiErrorCode",
+    "UnknownDisconnectCode",
+    "UnknownErrorCode",
+    "UnknownUnsubscribeCode",
+    "UnsubscribeCode",
+    "UnsubscribedCode",
+    "__version__",
+    "classify",
+]

@@ -1,0 +1,490 @@
+"""What a client does next after a server event: the protocol's state machine as data.
+
+Everything that decides a client's or a subscription's next state lives in this
+module, in one small function per event (the ``_decide_...`` functions below). The
+public ``on_...`` functions only check their input, fill in defaults and remember
+recent answers; they decide nothing themselves.
+
+Theory of operation. A client is ``disconnected``, ``connecting`` or ``connected``; a
+subscription is ``unsubscribed``, ``subscribing`` or ``subscribed``. Each event below
+yields a :class:`Transition`: the next state, the code and text the client reports
+with it, and whether to drop the cached token (``refresh_token``) or cached stream
+positions (``invalidate_state``) before trying again.
+
+The rules, as the reference SDK (centrifuge-js) applies them:
+
+* Disconnect push with code C: the range rule decides (terminal in 3500-3999 and
+  4500-4999, reconnect elsewhere, 5000 and up included). 3014 (state invalidated)
+  also drops the connection token and every subscription's position.
+* Transport close frame with code C and reason R:
+
+  1. if R is a JSON object with a boolean ``reconnect`` (protocol v1 advice), that
+     flag decides, reported with C and the advice's ``reason``;
+  2. else, below 3000 (a transport close code): 1009 (message too big) stops with
+     client code 3 "message size limit exceeded"; any other reconnects with client
+     code 1 "transport closed";
+  3. else as a disconnect push with C and R.
+
+* Error reply to connect: 109 drops the token and reconnects; a client-side code
+  (below 100) or a temporary error reconnects with backoff; anything else stops.
+* Error reply to a connection token refresh: below 100 or temporary, stay
+  ``connected`` and retry the refresh later; anything else stops.
+* Unsubscribe push: from 2500 up the subscription goes to ``subscribing``; 2502 also
+  drops its token and position. Below 2500 it ends (``unsubscribed``).
+* Error reply to subscribe: 109 drops the subscription token and resubscribes; below
+  100 or temporary, resubscribe with backoff; 112 resubscribes from scratch when the
+  application can rebuild the channel's state; anything else ends the subscription.
+* Error reply to a subscription token refresh: below 100 or temporary, stay
+  ``subscribed`` and retry later; anything else ends the subscription.
+* Whenever the client leaves ``connected``, each subscription goes to
+  ``subscribing`` with client code 1 "transport closed".
+
+Where the official SDKs disagree, these functions follow the rule above, not any one
+SDK's quirk: centrifuge-go, -python and -dart reconnect after a 1009 close while
+centrifuge-js, -java and -swift stop; centrifuge-js applies the terminal bands to a
+close frame only when its reason is not empty.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Final, Generic, NoReturn, TypeVar, cast, final
+
+from ._client_codes import ConnectingCode, DisconnectedCode, SubscribingCode
+from ._codes import DisconnectCode, ErrorCode, UnsubscribeCode
+from ._ranges import CLIENT_SIDE_ERROR_CODES, TRANSPORT_CLOSE_CODES, check_code, check_flag, check_text, show
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable
+
+__all__ = [
+    "ClientState",
+    "SubscriptionState",
+    "Transition",
+    "on_close",
+    "on_connect_error",
+    "on_connection_lost",
+    "on_disconnect",
+    "on_refresh_error",
+    "on_subscribe_error",
+    "on_subscription_refresh_error",
+    "on_unsubscribe",
+]
+
+
+class ClientState(Enum):
+    """The states of a client connection, as every official SDK names them."""
+
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+
+
+class SubscriptionState(Enum):
+    """The states of a channel subscription, as every official SDK names them."""
+
+    UNSUBSCRIBED = "unsubscribed"
+    SUBSCRIBING = "subscribing"
+    SUBSCRIBED = "subscribed"
+
+
+StateT = TypeVar("StateT", ClientState, SubscriptionState)
+
+
+@final
+class Transition(Generic[StateT]):
+    """The outcome of one event: the next state and what to report and forget with it.
+
+    Immutable and compared by value. ``code`` and ``reason`` are what the client
+    reports with its state change: the server's, or a client-side code such as
+    :attr:`ConnectingCode.TRANSPORT_CLOSED` when the client causes the change itself.
+    """
+
+    __slots__ = ("_code", "_invalidate_state", "_reason", "_refresh_token", "_state")
+    __match_args__ = ("state", "code", "reason", "refresh_token", "invalidate_state")
+
+    _state: StateT
+    _code: int
+    _reason: str
+    _refresh_token: bool
+    _invalidate_state: bool
+
+    def __init__(
+        self,
+        state: StateT,
+        code: int,
+        reason: str,
+        refresh_token: bool = False,
+        invalidate_state: bool = False,
+    ) -> None:
+        given = cast(object, state)  # callers without a type checker can pass anything
+        if not isinstance(given, (ClientState, SubscriptionState)):
+            raise TypeError(
+                f"Transition() expects a ClientState or SubscriptionState, got {show(state)} ({type(state).__name__})"
+            )
+        setter = object.__setattr__
+        setter(self, "_state", state)
+        setter(self, "_code", check_code(code, "Transition()"))
+        setter(self, "_reason", check_text(reason, "Transition()", "reason"))
+        setter(self, "_refresh_token", check_flag(refresh_token, "Transition()", "refresh_token"))
+        setter(self, "_invalidate_state", check_flag(invalidate_state, "Transition()", "invalidate_state"))
+
+    @property
+    def state(self) -> StateT:
+        """The state the client or subscription goes to."""
+        return self._state
+
+    @property
+    def code(self) -> int:
+        """The code the client reports with the state change."""
+        return self._code
+
+    @property
+    def reason(self) -> str:
+        """The text the client reports with the state change."""
+        return self._reason
+
+    @property
+    def refresh_token(self) -> bool:
+        """Drop the cached token and get a new one before the next attempt."""
+        return self._refresh_token
+
+    @property
+    def invalidate_state(self) -> bool:
+        """Drop cached stream state: every subscription's position for a connection,
+        the subscription's own position for a subscription."""
+        return self._invalidate_state
+
+    def _fields(self) -> tuple[StateT, int, str, bool, bool]:
+        return (self._state, self._code, self._reason, self._refresh_token, self._invalidate_state)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Transition):
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Transition(state={self._state}, code={self._code}, reason={self._reason!r}, "
+            f"refresh_token={self._refresh_token}, invalidate_state={self._invalidate_state})"
+        )
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"Transition is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"Transition is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[type[Transition[StateT]], tuple[StateT, int, str, bool, bool]]:
+        return (Transition, self._fields())
+
+
+# --- The decisions: one function per event. Inputs are already checked. ---------------
+
+_CONNECTING: Final = ClientState.CONNECTING
+_DISCONNECTED: Final = ClientState.DISCONNECTED
+_CONNECTED: Final = ClientState.CONNECTED
+_SUBSCRIBING: Final = SubscriptionState.SUBSCRIBING
+_UNSUBSCRIBED: Final = SubscriptionState.UNSUBSCRIBED
+_SUBSCRIBED: Final = SubscriptionState.SUBSCRIBED
+
+#: WebSocket close code 1009, "message too big".
+_WS_MESSAGE_TOO_BIG: Final = 1009
+#: The reason SDKs report with a 1009 close (the member's own reason is shorter).
+_MESSAGE_SIZE_LIMIT_REASON: Final = "message size limit exceeded"
+
+
+def _decide_disconnect(code: int, reason: str | None) -> Transition[ClientState]:
+    known = DisconnectCode.lookup(code)
+    if reason is None:
+        reason = known.reason if isinstance(known, DisconnectCode) else ""
+    invalidated = known is DisconnectCode.STATE_INVALIDATED
+    return Transition(_CONNECTING if known.reconnect else _DISCONNECTED, code, reason, invalidated, invalidated)
+
+
+def _decide_close(code: int, reason: str) -> Transition[ClientState]:
+    advice = _v1_advice(reason)
+    if advice is not None:
+        reconnect, advice_reason = advice
+        return Transition(_CONNECTING if reconnect else _DISCONNECTED, code, advice_reason)
+    if code in TRANSPORT_CLOSE_CODES:
+        if code == _WS_MESSAGE_TOO_BIG:
+            return Transition(_DISCONNECTED, DisconnectedCode.MESSAGE_SIZE_LIMIT.code, _MESSAGE_SIZE_LIMIT_REASON)
+        closed = ConnectingCode.TRANSPORT_CLOSED
+        return Transition(_CONNECTING, closed.code, closed.reason)
+    return _decide_disconnect(code, reason)
+
+
+def _decide_connect_error(code: int, message: str, temporary: bool) -> Transition[ClientState]:
+    if code == ErrorCode.TOKEN_EXPIRED:
+        return Transition(_CONNECTING, code, message, refresh_token=True)
+    if code in CLIENT_SIDE_ERROR_CODES or temporary:
+        return Transition(_CONNECTING, code, message)
+    return Transition(_DISCONNECTED, code, message)
+
+
+def _decide_refresh_error(code: int, message: str, temporary: bool) -> Transition[ClientState]:
+    retry = code in CLIENT_SIDE_ERROR_CODES or temporary
+    return Transition(_CONNECTED if retry else _DISCONNECTED, code, message)
+
+
+def _decide_unsubscribe(code: int, reason: str | None) -> Transition[SubscriptionState]:
+    known = UnsubscribeCode.lookup(code)
+    if reason is None:
+        reason = known.reason if isinstance(known, UnsubscribeCode) else ""
+    invalidated = known is UnsubscribeCode.STATE_INVALIDATED
+    return Transition(_SUBSCRIBING if known.resubscribe else _UNSUBSCRIBED, code, reason, invalidated, invalidated)
+
+
+def _decide_subscribe_error(
+    code: int, message: str, temporary: bool, can_rebuild_state: bool
+) -> Transition[SubscriptionState]:
+    if code == ErrorCode.TOKEN_EXPIRED:
+        return Transition(_SUBSCRIBING, code, message, refresh_token=True)
+    if code in CLIENT_SIDE_ERROR_CODES or temporary:
+        return Transition(_SUBSCRIBING, code, message)
+    if code == ErrorCode.UNRECOVERABLE_POSITION and can_rebuild_state:
+        return Transition(_SUBSCRIBING, code, message, invalidate_state=True)
+    return Transition(_UNSUBSCRIBED, code, message)
+
+
+def _decide_subscription_refresh_error(code: int, message: str, temporary: bool) -> Transition[SubscriptionState]:
+    retry = code in CLIENT_SIDE_ERROR_CODES or temporary
+    return Transition(_SUBSCRIBED if retry else _UNSUBSCRIBED, code, message)
+
+
+def _v1_advice(reason: str) -> tuple[bool, str] | None:
+    """Protocol v1 put ``{"reason": ..., "reconnect": bool}`` into the close reason."""
+    text = reason.strip()
+    if not text.startswith("{"):
+        return None
+    import json
+
+    try:
+        advice: object = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
+        return None
+    if not isinstance(advice, dict):
+        return None
+    fields = cast("dict[object, object]", advice)  # a JSON object: str keys, any values
+    reconnect = fields.get("reconnect")
+    if not isinstance(reconnect, bool):
+        return None
+    advice_reason = fields.get("reason")
+    return reconnect, advice_reason if isinstance(advice_reason, str) else ""
+
+
+# --- Input checks, defaults and the memo --------------------------------------------------
+
+# Recent answers, keyed by the exact arguments. SDKs see the same few codes over and
+# over, and a Transition is immutable, so it can be handed out again. Arguments come
+# from untrusted peers: each memo holds at most _MEMO_LIMIT entries and never a text
+# longer than _MEMO_TEXT_LIMIT, so its memory is bounded whatever arrives.
+_MEMO_LIMIT: Final = 1024
+_MEMO_TEXT_LIMIT: Final = 256
+
+_DISCONNECTS: dict[Hashable, Transition[ClientState]] = {}
+_CLOSES: dict[Hashable, Transition[ClientState]] = {}
+_CONNECT_ERRORS: dict[Hashable, Transition[ClientState]] = {}
+_REFRESH_ERRORS: dict[Hashable, Transition[ClientState]] = {}
+_UNSUBSCRIBES: dict[Hashable, Transition[SubscriptionState]] = {}
+_SUBSCRIBE_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
+_SUBSCRIPTION_REFRESH_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
+
+
+def _remember(
+    memo: dict[Hashable, Transition[StateT]], key: Hashable, text: str | None, transition: Transition[StateT]
+) -> Transition[StateT]:
+    if text is None or len(text) <= _MEMO_TEXT_LIMIT:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = transition
+    return transition
+
+
+def _optional_text(value: object, where: str, what: str) -> str | None:
+    return None if value is None else check_text(value, where, what)
+
+
+def _error_defaults(where: str, code: object, message: object, temporary: object) -> tuple[int, str, bool]:
+    """Check an error reply's fields; fill ``None`` with the code's built-in defaults."""
+    value = check_code(code, where)
+    known = ErrorCode.lookup(value)
+    if message is None:
+        message = known.message if isinstance(known, ErrorCode) else ""
+    if temporary is None:
+        temporary = known.temporary if isinstance(known, ErrorCode) else False
+    return value, check_text(message, where, "message"), check_flag(temporary, where, "temporary")
+
+
+def _exact(code: object, text: object, flag: object = None) -> bool:
+    """Whether the arguments have exactly the types a memo key may hold."""
+    return (
+        type(code) is int
+        and (text is None or type(text) is str)
+        and (flag is None or flag is True or flag is False)
+    )
+
+
+# --- The public functions ---------------------------------------------------------------
+
+
+def on_disconnect(code: int, reason: str | None = None) -> Transition[ClientState]:
+    """The client's next state after a disconnect push with ``code`` and ``reason``.
+
+    ``reason=None`` stands for the built-in reason of a known code and ``""`` for an
+    unknown one. Raises ``TypeError`` or ``ValueError`` for a code that is not a uint32
+    ``int`` or a reason that is not a ``str``.
+    """
+    key = (code, reason)
+    if type(code) is int and (reason is None or type(reason) is str):
+        found = _DISCONNECTS.get(key)
+        if found is not None:
+            return found
+        clean = True
+    else:
+        clean = False
+    transition = _decide_disconnect(
+        check_code(code, "on_disconnect()"), _optional_text(reason, "on_disconnect()", "reason")
+    )
+    return _remember(_DISCONNECTS, key, reason, transition) if clean else transition
+
+
+def on_close(code: int, reason: str = "") -> Transition[ClientState]:
+    """The client's next state after the transport closed with ``code`` and ``reason``.
+
+    ``code`` and ``reason`` are the WebSocket close frame's (or the equivalent of
+    another transport). Raises ``TypeError`` or ``ValueError`` for a code that is not a
+    uint32 ``int`` or a reason that is not a ``str``.
+    """
+    key = (code, reason)
+    if type(code) is int and type(reason) is str:
+        found = _CLOSES.get(key)
+        if found is not None:
+            return found
+        clean = True
+    else:
+        clean = False
+    transition = _decide_close(check_code(code, "on_close()"), check_text(reason, "on_close()", "reason"))
+    return _remember(_CLOSES, key, reason, transition) if clean else transition
+
+
+def on_connect_error(code: int, message: str | None = None, *, temporary: bool | None = None) -> Transition[ClientState]:
+    """The client's next state after an error reply to its connect command.
+
+    ``message=None`` and ``temporary=None`` stand for the built-in values of a known
+    :class:`ErrorCode` (``""`` and ``False`` for other codes); pass the wire's values
+    when the reply has them, since they win. Raises ``TypeError`` or ``ValueError``
+    for arguments of the wrong type or a code outside uint32.
+    """
+    key = (code, message, temporary)
+    if _exact(code, message, temporary):
+        found = _CONNECT_ERRORS.get(key)
+        if found is not None:
+            return found
+        clean = True
+    else:
+        clean = False
+    transition = _decide_connect_error(*_error_defaults("on_connect_error()", code, message, temporary))
+    return _remember(_CONNECT_ERRORS, key, message, transition) if clean else transition
+
+
+def on_refresh_error(code: int, message: str | None = None, *, temporary: bool | None = None) -> Transition[ClientState]:
+    """The client's next state after an error reply to a connection token refresh.
+
+    :attr:`ClientState.CONNECTED` means: stay connected and retry the refresh later,
+    with backoff. Defaults and errors as for :func:`on_connect_error`.
+    """
+    key = (code, message, temporary)
+    if _exact(code, message, temporary):
+        found = _REFRESH_ERRORS.get(key)
+        if found is not None:
+            return found
+        clean = True
+    else:
+        clean = False
+    transition = _decide_refresh_error(*_error_defaults("on_refresh_error()", code, message, temporary))
+    return _remember(_REFRESH_ERRORS, key, message, transition) if clean else transition
+
+
+def on_unsubscribe(code: int, reason: str | None = None) -> Transition[SubscriptionState]:
+    """The subscription's next state after an unsubscribe push with ``code``.
+
+    ``reason=None`` stands for the built-in reason of a known code and ``""`` for an
+    unknown one. Raises ``TypeError`` or ``ValueError`` for bad arguments.
+    """
+    key = (code, reason)
+    if type(code) is int and (reason is None or type(reason) is str):
+        found = _UNSUBSCRIBES.get(key)
+        if found is not None:
+            return found
+        clean = True
+    else:
+        clean = False
+    transition = _decide_unsubscribe(
+        check_code(code, "on_unsubscribe()"), _optional_text(reason, "on_unsubscribe()", "reason")
+    )
+    return _remember(_UNSUBSCRIBES, key, reason, transition) if clean else transition
+
+
+def on_subscribe_error(
+    code: int,
+    message: str | None = None,
+    *,
+    temporary: bool | None = None,
+    can_rebuild_state: bool = False,
+) -> Transition[SubscriptionState]:
+    """The subscription's next state after an error reply to subscribe.
+
+    Pass ``can_rebuild_state=True`` when the application can rebuild the channel's
+    state from scratch (for example by reloading it over HTTP): then 112
+    (unrecoverable position) resubscribes without a position instead of ending the
+    subscription. Defaults and errors as for :func:`on_connect_error`.
+    """
+    key = (code, message, temporary, can_rebuild_state)
+    if _exact(code, message, temporary) and (can_rebuild_state is True or can_rebuild_state is False):
+        found = _SUBSCRIBE_ERRORS.get(key)
+        if found is not None:
+            return found
+        clean = True
+    else:
+        clean = False
+    where = "on_subscribe_error()"
+    checked = _error_defaults(where, code, message, temporary)
+    transition = _decide_subscribe_error(*checked, check_flag(can_rebuild_state, where, "can_rebuild_state"))
+    return _remember(_SUBSCRIBE_ERRORS, key, message, transition) if clean else transition
+
+
+def on_subscription_refresh_error(
+    code: int, message: str | None = None, *, temporary: bool | None = None
+) -> Transition[SubscriptionState]:
+    """The subscription's next state after an error reply to a subscription token refresh.
+
+    :attr:`SubscriptionState.SUBSCRIBED` means: stay subscribed and retry the refresh
+    later, with backoff. Defaults and errors as for :func:`on_connect_error`.
+    """
+    key = (code, message, temporary)
+    if _exact(code, message, temporary):
+        found = _SUBSCRIPTION_REFRESH_ERRORS.get(key)
+        if found is not None:
+            return found
+        clean = True
+    else:
+        clean = False
+    transition = _decide_subscription_refresh_error(
+        *_error_defaults("on_subscription_refresh_error()", code, message, temporary)
+    )
+    return _remember(_SUBSCRIPTION_REFRESH_ERRORS, key, message, transition) if clean else transition
+
+
+_CONNECTION_LOST: Final = Transition(
+    _SUBSCRIBING, SubscribingCode.TRANSPORT_CLOSED.code, SubscribingCode.TRANSPORT_CLOSED.reason
+)
+
+
+def on_connection_lost() -> Transition[SubscriptionState]:
+    """Each subscription's next state when its client leaves ``connected``."""
+    return _CONNECTION_LOST
