@@ -26,6 +26,7 @@ __all__ = [
     "APP_TERMINAL_DISCONNECT_CODES",
     "CLIENT_SIDE_ERROR_CODES",
     "MAX_CODE",
+    "MAX_DISCONNECT_REASON_BYTES",
     "MIN_RESUBSCRIBE_CODE",
     "SERVER_ERROR_CODES",
     "SERVER_RECONNECT_DISCONNECT_CODES",
@@ -59,6 +60,9 @@ SERVER_TERMINAL_DISCONNECT_CODES: Final = range(3500, 4000)
 APP_RECONNECT_DISCONNECT_CODES: Final = range(4000, 4500)
 #: Application (proxy) disconnect codes after which the client stops for good.
 APP_TERMINAL_DISCONNECT_CODES: Final = range(4500, 5000)
+#: Longest disconnect reason, in UTF-8 bytes, that fits the WebSocket close frame
+#: Centrifugo sends it in (the documented limit for applications' reasons).
+MAX_DISCONNECT_REASON_BYTES: Final = 32
 
 
 def disconnect_reconnects(code: int) -> bool:

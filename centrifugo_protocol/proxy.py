@@ -1,0 +1,141 @@
+"""Answers for a Centrifugo proxy backend that refuses a client.
+
+Centrifugo can hand connect, subscribe, publish and RPC events to an application
+backend (the proxy), whose JSON answer may refuse the client in one of two ways:
+
+* a custom error, ``{"error": {"code", "message", "temporary"}}``: the code must be
+  in :data:`APP_ERROR_CODES` (400-1999) or be a built-in :class:`ErrorCode`, which
+  the application may reuse with its own message;
+* a custom disconnect, ``{"disconnect": {"code", "reason"}}``: the code must be in
+  :data:`APP_RECONNECT_DISCONNECT_CODES` (4000-4499, the client comes back) or
+  :data:`APP_TERMINAL_DISCONNECT_CODES` (4500-4999, the client stops for good), and
+  the reason may be at most :data:`MAX_DISCONNECT_REASON_BYTES` bytes of UTF-8
+  because it travels in a WebSocket close frame.
+
+Every other number is reserved by the server. A code in the wrong band is not a
+cosmetic slip: a terminal code sent as 4499 makes clients reconnect forever. So the
+builders here refuse anything outside these ranges, with a message naming the range.
+
+Centrifugo ignores custom errors and disconnects in answers to refresh and
+subscription refresh requests (the client is told "expired" instead); use them in
+answers to connect, subscribe, publish and RPC.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from ._codes import ErrorCode
+from ._ranges import (
+    APP_ERROR_CODES,
+    APP_RECONNECT_DISCONNECT_CODES,
+    APP_TERMINAL_DISCONNECT_CODES,
+    MAX_DISCONNECT_REASON_BYTES,
+    check_flag,
+    check_text,
+    show,
+)
+from .wire import Disconnect, DisconnectJSON, ReplyError, ReplyErrorJSON
+
+__all__ = [
+    "APP_ERROR_CODES",
+    "APP_RECONNECT_DISCONNECT_CODES",
+    "APP_TERMINAL_DISCONNECT_CODES",
+    "MAX_DISCONNECT_REASON_BYTES",
+    "DisconnectResponse",
+    "ErrorResponse",
+    "custom_disconnect",
+    "custom_error",
+    "disconnect_response",
+    "error_response",
+]
+
+
+class ErrorResponse(TypedDict):
+    """A proxy answer that refuses the request with an error."""
+
+    error: ReplyErrorJSON
+
+
+class DisconnectResponse(TypedDict):
+    """A proxy answer that disconnects the client."""
+
+    disconnect: DisconnectJSON
+
+
+def _span(codes: range) -> str:
+    return f"{codes.start}..{codes.stop - 1}"
+
+
+def _check_int(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{where} expects an int code, got {show(value)} ({type(value).__name__})")
+    return int(value)
+
+
+def custom_error(code: int, message: str, *, temporary: bool = False) -> ReplyError:
+    """An error for a proxy to return: an application code (400-1999) or a built-in one.
+
+    ``message`` must not be empty. Set ``temporary`` when retrying can succeed (for
+    example rate limiting); clients then retry with backoff instead of giving up.
+    Raises ``TypeError`` for arguments of the wrong type and ``ValueError`` for a code
+    outside the allowed ranges or an empty message.
+    """
+    where = "custom_error()"
+    value = _check_int(code, where)
+    if value not in APP_ERROR_CODES and value not in ErrorCode._value2member_map_:
+        builtins = ", ".join(str(member.code) for member in ErrorCode)
+        raise ValueError(
+            f"{where} expects an application error code in {_span(APP_ERROR_CODES)} "
+            f"or a built-in ErrorCode ({builtins}), got {show(value)}"
+        )
+    text = check_text(message, where, "message")
+    if not text.strip():
+        raise ValueError(f"{where} expects a non-empty message, got {show(text)}")
+    return ReplyError(value, text, check_flag(temporary, where, "temporary"))
+
+
+def custom_disconnect(code: int, reason: str) -> Disconnect:
+    """A disconnect for a proxy to return, with a code in 4000-4999.
+
+    Codes in :data:`APP_RECONNECT_DISCONNECT_CODES` (4000-4499) make the client
+    reconnect; codes in :data:`APP_TERMINAL_DISCONNECT_CODES` (4500-4999) make it stop
+    for good. ``reason`` may be at most :data:`MAX_DISCONNECT_REASON_BYTES` bytes once
+    encoded as UTF-8. Raises ``TypeError`` for arguments of the wrong type and
+    ``ValueError`` for a code outside 4000-4999 or a reason that is too long.
+    """
+    where = "custom_disconnect()"
+    value = _check_int(code, where)
+    if value not in APP_RECONNECT_DISCONNECT_CODES and value not in APP_TERMINAL_DISCONNECT_CODES:
+        raise ValueError(
+            f"{where} expects an application disconnect code: "
+            f"{_span(APP_RECONNECT_DISCONNECT_CODES)} (client reconnects) or "
+            f"{_span(APP_TERMINAL_DISCONNECT_CODES)} (client stops), got {show(value)}"
+        )
+    text = check_text(reason, where, "reason")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ValueError(f"{where} expects a reason that can be encoded as UTF-8, got {show(text)}") from None
+    if size > MAX_DISCONNECT_REASON_BYTES:
+        raise ValueError(
+            f"{where} expects a reason of at most {MAX_DISCONNECT_REASON_BYTES} bytes in UTF-8 "
+            f"(it travels in a WebSocket close frame), got {size} bytes: {show(text)}"
+        )
+    return Disconnect(value, text)
+
+
+def error_response(err: ReplyError) -> ErrorResponse:
+    """The proxy answer ``{"error": {...}}`` for ``err``; ``json.dumps`` writes it as is."""
+    if not isinstance(err, ReplyError):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers without a type checker
+        raise TypeError(f"error_response() expects a wire.ReplyError, got {show(err)} ({type(err).__name__})")
+    return {"error": err.to_json()}
+
+
+def disconnect_response(disconnect: Disconnect) -> DisconnectResponse:
+    """The proxy answer ``{"disconnect": {...}}`` for ``disconnect``; ``json.dumps`` writes it as is."""
+    if not isinstance(disconnect, Disconnect):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers without a type checker
+        raise TypeError(
+            f"disconnect_response() expects a wire.Disconnect, got {show(disconnect)} ({type(disconnect).__name__})"
+        )
+    return {"disconnect": disconnect.to_json()}

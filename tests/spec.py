@@ -1,0 +1,125 @@
+"""The facts of shared/spec/ground-truth.md, typed out as plain data.
+
+Tests compare the package against these tables, never against the package's own
+tables, so a typo in either shows up as a failure. Nothing here imports the package.
+"""
+
+from __future__ import annotations
+
+# Section 1: client error codes. code -> (Go name without "Error", message, temporary)
+ERRORS: dict[int, tuple[str, str, bool]] = {
+    100: ("INTERNAL", "internal server error", True),
+    101: ("UNAUTHORIZED", "unauthorized", False),
+    102: ("UNKNOWN_CHANNEL", "unknown channel", False),
+    103: ("PERMISSION_DENIED", "permission denied", False),
+    104: ("METHOD_NOT_FOUND", "method not found", False),
+    105: ("ALREADY_SUBSCRIBED", "already subscribed", False),
+    106: ("LIMIT_EXCEEDED", "limit exceeded", False),
+    107: ("BAD_REQUEST", "bad request", False),
+    108: ("NOT_AVAILABLE", "not available", False),
+    109: ("TOKEN_EXPIRED", "token expired", False),
+    110: ("EXPIRED", "expired", False),
+    111: ("TOO_MANY_REQUESTS", "too many requests", True),
+    112: ("UNRECOVERABLE_POSITION", "unrecoverable position", False),
+    113: ("CONCURRENT_PAGINATION", "concurrent pagination", True),
+}
+
+# Section 2: unsubscribe codes. code -> (name, reason, resubscribe)
+UNSUBSCRIBES: dict[int, tuple[str, str, bool]] = {
+    2000: ("SERVER", "server unsubscribe", False),
+    2500: ("INSUFFICIENT", "insufficient state", True),
+    2501: ("EXPIRED", "subscription expired", True),
+    2502: ("STATE_INVALIDATED", "state invalidated", True),
+}
+
+# Section 3: disconnect codes. code -> (name, reason, reconnect)
+DISCONNECTS: dict[int, tuple[str, str, bool]] = {
+    3000: ("CONNECTION_CLOSED", "connection closed", True),
+    3001: ("SHUTDOWN", "shutdown", True),
+    3004: ("SERVER_ERROR", "internal server error", True),
+    3005: ("EXPIRED", "connection expired", True),
+    3006: ("SUB_EXPIRED", "subscription expired", True),
+    3008: ("SLOW", "slow", True),
+    3009: ("WRITE_ERROR", "write error", True),
+    3010: ("INSUFFICIENT_STATE", "insufficient state", True),
+    3011: ("FORCE_RECONNECT", "force reconnect", True),
+    3012: ("NO_PONG", "no pong", True),
+    3013: ("TOO_MANY_REQUESTS", "too many requests", True),
+    3014: ("STATE_INVALIDATED", "state invalidated", True),
+    3500: ("INVALID_TOKEN", "invalid token", False),
+    3501: ("BAD_REQUEST", "bad request", False),
+    3502: ("STALE", "stale", False),
+    3503: ("FORCE_NO_RECONNECT", "force disconnect", False),
+    3504: ("CONNECTION_LIMIT", "connection limit", False),
+    3505: ("CHANNEL_LIMIT", "channel limit", False),
+    3506: ("INAPPROPRIATE_PROTOCOL", "inappropriate protocol", False),
+    3507: ("PERMISSION_DENIED", "permission denied", False),
+    3508: ("NOT_AVAILABLE", "not available", False),
+    3509: ("TOO_MANY_ERRORS", "too many errors", False),
+}
+
+# Section 4: server API error codes. code -> (name, message, HTTP status, gRPC status)
+API_ERRORS: dict[int, tuple[str, str, int, str]] = {
+    100: ("INTERNAL", "internal server error", 500, "INTERNAL"),
+    102: ("UNKNOWN_CHANNEL", "unknown channel", 404, "NOT_FOUND"),
+    104: ("NOT_FOUND", "not found", 404, "NOT_FOUND"),
+    107: ("BAD_REQUEST", "bad request", 400, "INVALID_ARGUMENT"),
+    108: ("NOT_AVAILABLE", "not available", 400, "INVALID_ARGUMENT"),
+    112: ("UNRECOVERABLE_POSITION", "unrecoverable position", 416, "OUT_OF_RANGE"),
+    113: ("CONFLICT", "conflict", 409, "ALREADY_EXISTS"),
+}
+API_UNKNOWN_HTTP = 500
+API_UNKNOWN_GRPC = "INTERNAL"
+
+# Section 6: client-side codes. family -> {code: (name, reason)}
+CLIENT_STATE_CODES: dict[str, dict[int, tuple[str, str]]] = {
+    "ConnectingCode": {
+        0: ("CONNECT_CALLED", "connect called"),
+        1: ("TRANSPORT_CLOSED", "transport closed"),
+        2: ("NO_PING", "no ping"),
+        3: ("SUBSCRIBE_TIMEOUT", "subscribe timeout"),
+        4: ("UNSUBSCRIBE_ERROR", "unsubscribe error"),
+    },
+    "DisconnectedCode": {
+        0: ("DISCONNECT_CALLED", "disconnect called"),
+        1: ("UNAUTHORIZED", "unauthorized"),
+        2: ("BAD_PROTOCOL", "bad protocol"),
+        3: ("MESSAGE_SIZE_LIMIT", "message size limit"),
+    },
+    "SubscribingCode": {
+        0: ("SUBSCRIBE_CALLED", "subscribe called"),
+        1: ("TRANSPORT_CLOSED", "transport closed"),
+    },
+    "UnsubscribedCode": {
+        0: ("UNSUBSCRIBE_CALLED", "unsubscribe called"),
+        1: ("UNAUTHORIZED", "unauthorized"),
+        2: ("CLIENT_CLOSED", "client closed"),
+    },
+}
+MESSAGE_SIZE_LIMIT_REASON = "message size limit exceeded"
+
+CLIENT_ERROR_CODES: dict[int, str] = {
+    1: "TIMEOUT",
+    2: "TRANSPORT_CLOSED",
+    3: "CLIENT_DISCONNECTED",
+    4: "CLIENT_CLOSED",
+    5: "CLIENT_CONNECT_TOKEN",
+    6: "CLIENT_REFRESH_TOKEN",
+    7: "SUBSCRIPTION_UNSUBSCRIBED",
+    8: "SUBSCRIPTION_SUBSCRIBE_TOKEN",
+    9: "SUBSCRIPTION_REFRESH_TOKEN",
+    10: "TRANSPORT_WRITE_ERROR",
+    11: "CONNECTION_CLOSED",
+    12: "BAD_CONFIGURATION",
+}
+
+UINT32_MAX = 4294967295
+
+
+# The range rules of sections 2 and 3, written out independently of the package.
+def reconnects(code: int) -> bool:
+    return code < 3500 or code >= 5000 or 4000 <= code < 4500
+
+
+def resubscribes(code: int) -> bool:
+    return code >= 2500

@@ -1,0 +1,463 @@
+"""classify against section 5 of the spec: a table of cases, then properties over uint32."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from centrifugo_protocol import DisconnectCode, UnsubscribeCode, classify
+from centrifugo_protocol.classify import ClientState, SubscriptionState, Transition
+
+from . import spec
+
+C = ClientState
+S = SubscriptionState
+CONNECTING, DISCONNECTED, CONNECTED = C.CONNECTING, C.DISCONNECTED, C.CONNECTED
+SUBSCRIBING, UNSUBSCRIBED, SUBSCRIBED = S.SUBSCRIBING, S.UNSUBSCRIBED, S.SUBSCRIBED
+codes = st.integers(min_value=0, max_value=spec.UINT32_MAX)
+texts = st.text(max_size=40)
+
+
+def fields(t: Transition[Any]) -> tuple[object, int, str, bool, bool]:
+    return (t.state, t.code, t.reason, t.refresh_token, t.invalidate_state)
+
+
+# Each row: arguments, then (state, code, reason, refresh_token, invalidate_state),
+# written from ground-truth.md section 5 and the tables of sections 1-3 and 6.
+DISCONNECT_CASES: list[tuple[tuple[Any, ...], tuple[object, int, str, bool, bool]]] = [
+    ((3000,), (CONNECTING, 3000, "connection closed", False, False)),
+    ((3001,), (CONNECTING, 3001, "shutdown", False, False)),
+    ((3012,), (CONNECTING, 3012, "no pong", False, False)),
+    ((3013,), (CONNECTING, 3013, "too many requests", False, False)),
+    ((3014,), (CONNECTING, 3014, "state invalidated", True, True)),
+    ((3014, "server tags filter changed"), (CONNECTING, 3014, "server tags filter changed", True, True)),
+    ((3500,), (DISCONNECTED, 3500, "invalid token", False, False)),
+    ((3503,), (DISCONNECTED, 3503, "force disconnect", False, False)),
+    ((3509,), (DISCONNECTED, 3509, "too many errors", False, False)),
+    ((3001, "node restarting"), (CONNECTING, 3001, "node restarting", False, False)),
+    ((3499,), (CONNECTING, 3499, "", False, False)),
+    ((3999,), (DISCONNECTED, 3999, "", False, False)),
+    ((4000, "custom"), (CONNECTING, 4000, "custom", False, False)),
+    ((4499,), (CONNECTING, 4499, "", False, False)),
+    ((4500, "banned"), (DISCONNECTED, 4500, "banned", False, False)),
+    ((4999,), (DISCONNECTED, 4999, "", False, False)),
+    ((5000,), (CONNECTING, 5000, "", False, False)),
+    ((spec.UINT32_MAX,), (CONNECTING, spec.UINT32_MAX, "", False, False)),
+    ((1000,), (CONNECTING, 1000, "", False, False)),
+    ((3012, ""), (CONNECTING, 3012, "", False, False)),
+]
+
+CLOSE_CASES: list[tuple[tuple[Any, ...], tuple[object, int, str, bool, bool]]] = [
+    # Below 3000: transport close codes. 1009 stops with client code 3.
+    ((1009,), (DISCONNECTED, 3, spec.MESSAGE_SIZE_LIMIT_REASON, False, False)),
+    ((1009, "too big"), (DISCONNECTED, 3, spec.MESSAGE_SIZE_LIMIT_REASON, False, False)),
+    ((1000,), (CONNECTING, 1, "transport closed", False, False)),
+    ((1006, ""), (CONNECTING, 1, "transport closed", False, False)),
+    ((1008, "policy"), (CONNECTING, 1, "transport closed", False, False)),
+    ((0,), (CONNECTING, 1, "transport closed", False, False)),
+    ((2999, "x"), (CONNECTING, 1, "transport closed", False, False)),
+    # From 3000 up: the range rule with the frame's code and reason.
+    ((3000, "connection closed"), (CONNECTING, 3000, "connection closed", False, False)),
+    ((3012, "no pong"), (CONNECTING, 3012, "no pong", False, False)),
+    ((3014, "state invalidated"), (CONNECTING, 3014, "state invalidated", True, True)),
+    ((3500, "invalid token"), (DISCONNECTED, 3500, "invalid token", False, False)),
+    # The reason is the frame's even when empty; the rule does not depend on it.
+    ((3500, ""), (DISCONNECTED, 3500, "", False, False)),
+    ((4500, ""), (DISCONNECTED, 4500, "", False, False)),
+    ((4001, "custom"), (CONNECTING, 4001, "custom", False, False)),
+    ((5000, "later"), (CONNECTING, 5000, "later", False, False)),
+    # Protocol v1 advice in the reason decides, whatever the code.
+    ((3500, '{"reason": "go on", "reconnect": true}'), (CONNECTING, 3500, "go on", False, False)),
+    ((3001, '{"reason": "bye", "reconnect": false}'), (DISCONNECTED, 3001, "bye", False, False)),
+    ((1009, '{"reason": "big", "reconnect": true}'), (CONNECTING, 1009, "big", False, False)),
+    ((1006, ' {"reconnect": false} '), (DISCONNECTED, 1006, "", False, False)),
+    ((3001, '{"reconnect": false, "reason": 7}'), (DISCONNECTED, 3001, "", False, False)),
+    # Not advice: then the other rules apply with the raw reason.
+    ((3500, '{"reason": "x", "reconnect": "yes"}'), (DISCONNECTED, 3500, '{"reason": "x", "reconnect": "yes"}', False, False)),
+    ((3500, '{"reason": "x"}'), (DISCONNECTED, 3500, '{"reason": "x"}', False, False)),
+    ((4001, "[true]"), (CONNECTING, 4001, "[true]", False, False)),
+    ((4501, "{not json"), (DISCONNECTED, 4501, "{not json", False, False)),
+    ((4501, '{"reconnect": true} trailing'), (DISCONNECTED, 4501, '{"reconnect": true} trailing', False, False)),
+    ((4501, "{" * 100_000), (DISCONNECTED, 4501, "{" * 100_000, False, False)),
+    ((4501, '{"a":' * 100_000), (DISCONNECTED, 4501, '{"a":' * 100_000, False, False)),
+    ((1006, "{}"), (CONNECTING, 1, "transport closed", False, False)),
+]
+
+CONNECT_ERROR_CASES: list[tuple[tuple[Any, ...], dict[str, Any], tuple[object, int, str, bool, bool]]] = [
+    ((109,), {}, (CONNECTING, 109, "token expired", True, False)),
+    ((109, "token expired"), {"temporary": True}, (CONNECTING, 109, "token expired", True, False)),
+    ((100,), {}, (CONNECTING, 100, "internal server error", False, False)),
+    ((111,), {}, (CONNECTING, 111, "too many requests", False, False)),
+    ((113,), {}, (CONNECTING, 113, "concurrent pagination", False, False)),
+    ((100, "oops"), {"temporary": False}, (DISCONNECTED, 100, "oops", False, False)),
+    ((101,), {}, (DISCONNECTED, 101, "unauthorized", False, False)),
+    ((103, "nope"), {}, (DISCONNECTED, 103, "nope", False, False)),
+    ((110,), {}, (DISCONNECTED, 110, "expired", False, False)),
+    ((101,), {"temporary": True}, (CONNECTING, 101, "unauthorized", False, False)),
+    ((0,), {}, (CONNECTING, 0, "", False, False)),
+    ((99, "client timeout"), {}, (CONNECTING, 99, "client timeout", False, False)),
+    ((100 + len(spec.ERRORS),), {}, (DISCONNECTED, 100 + len(spec.ERRORS), "", False, False)),
+    ((1000, "custom"), {}, (DISCONNECTED, 1000, "custom", False, False)),
+    ((1000, "custom"), {"temporary": True}, (CONNECTING, 1000, "custom", False, False)),
+]
+
+REFRESH_ERROR_CASES: list[tuple[tuple[Any, ...], dict[str, Any], tuple[object, int, str, bool, bool]]] = [
+    ((100,), {}, (CONNECTED, 100, "internal server error", False, False)),
+    ((111,), {}, (CONNECTED, 111, "too many requests", False, False)),
+    ((50, "net"), {}, (CONNECTED, 50, "net", False, False)),
+    ((109,), {}, (DISCONNECTED, 109, "token expired", False, False)),
+    ((101,), {}, (DISCONNECTED, 101, "unauthorized", False, False)),
+    ((1000, "custom"), {"temporary": True}, (CONNECTED, 1000, "custom", False, False)),
+    ((100, "x"), {"temporary": False}, (DISCONNECTED, 100, "x", False, False)),
+]
+
+UNSUBSCRIBE_CASES: list[tuple[tuple[Any, ...], tuple[object, int, str, bool, bool]]] = [
+    ((2000,), (UNSUBSCRIBED, 2000, "server unsubscribe", False, False)),
+    ((2500,), (SUBSCRIBING, 2500, "insufficient state", False, False)),
+    ((2501,), (SUBSCRIBING, 2501, "subscription expired", False, False)),
+    ((2502,), (SUBSCRIBING, 2502, "state invalidated", True, True)),
+    ((2502, "server tags filter changed"), (SUBSCRIBING, 2502, "server tags filter changed", True, True)),
+    ((2499, "custom"), (UNSUBSCRIBED, 2499, "custom", False, False)),
+    ((2999,), (SUBSCRIBING, 2999, "", False, False)),
+    ((0,), (UNSUBSCRIBED, 0, "", False, False)),
+    ((9999, "x"), (SUBSCRIBING, 9999, "x", False, False)),
+]
+
+SUBSCRIBE_ERROR_CASES: list[tuple[tuple[Any, ...], dict[str, Any], tuple[object, int, str, bool, bool]]] = [
+    ((109,), {}, (SUBSCRIBING, 109, "token expired", True, False)),
+    ((100,), {}, (SUBSCRIBING, 100, "internal server error", False, False)),
+    ((111,), {}, (SUBSCRIBING, 111, "too many requests", False, False)),
+    ((12, "client"), {}, (SUBSCRIBING, 12, "client", False, False)),
+    ((103,), {}, (UNSUBSCRIBED, 103, "permission denied", False, False)),
+    ((102,), {}, (UNSUBSCRIBED, 102, "unknown channel", False, False)),
+    ((112,), {}, (UNSUBSCRIBED, 112, "unrecoverable position", False, False)),
+    ((112,), {"can_rebuild_state": True}, (SUBSCRIBING, 112, "unrecoverable position", False, True)),
+    ((112, "gone"), {"temporary": True}, (SUBSCRIBING, 112, "gone", False, False)),
+    ((103,), {"can_rebuild_state": True}, (UNSUBSCRIBED, 103, "permission denied", False, False)),
+    ((403, "no"), {"temporary": False}, (UNSUBSCRIBED, 403, "no", False, False)),
+    ((403, "no"), {"temporary": True}, (SUBSCRIBING, 403, "no", False, False)),
+    ((109,), {"can_rebuild_state": True}, (SUBSCRIBING, 109, "token expired", True, False)),
+]
+
+SUBSCRIPTION_REFRESH_ERROR_CASES: list[tuple[tuple[Any, ...], dict[str, Any], tuple[object, int, str, bool, bool]]] = [
+    ((100,), {}, (SUBSCRIBED, 100, "internal server error", False, False)),
+    ((5, "net"), {}, (SUBSCRIBED, 5, "net", False, False)),
+    ((103,), {}, (UNSUBSCRIBED, 103, "permission denied", False, False)),
+    ((109,), {}, (UNSUBSCRIBED, 109, "token expired", False, False)),
+    ((1000, "x"), {"temporary": True}, (SUBSCRIBED, 1000, "x", False, False)),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), DISCONNECT_CASES)
+def test_on_disconnect(args: tuple[Any, ...], expected: tuple[object, ...]) -> None:
+    assert fields(classify.on_disconnect(*args)) == expected
+
+
+@pytest.mark.parametrize(("args", "expected"), CLOSE_CASES, ids=lambda v: repr(v)[:40])
+def test_on_close(args: tuple[Any, ...], expected: tuple[object, ...]) -> None:
+    assert fields(classify.on_close(*args)) == expected
+
+
+@pytest.mark.parametrize(("args", "kwargs", "expected"), CONNECT_ERROR_CASES)
+def test_on_connect_error(args: tuple[Any, ...], kwargs: dict[str, Any], expected: tuple[object, ...]) -> None:
+    assert fields(classify.on_connect_error(*args, **kwargs)) == expected
+
+
+@pytest.mark.parametrize(("args", "kwargs", "expected"), REFRESH_ERROR_CASES)
+def test_on_refresh_error(args: tuple[Any, ...], kwargs: dict[str, Any], expected: tuple[object, ...]) -> None:
+    assert fields(classify.on_refresh_error(*args, **kwargs)) == expected
+
+
+@pytest.mark.parametrize(("args", "expected"), UNSUBSCRIBE_CASES)
+def test_on_unsubscribe(args: tuple[Any, ...], expected: tuple[object, ...]) -> None:
+    assert fields(classify.on_unsubscribe(*args)) == expected
+
+
+@pytest.mark.parametrize(("args", "kwargs", "expected"), SUBSCRIBE_ERROR_CASES)
+def test_on_subscribe_error(args: tuple[Any, ...], kwargs: dict[str, Any], expected: tuple[object, ...]) -> None:
+    assert fields(classify.on_subscribe_error(*args, **kwargs)) == expected
+
+
+@pytest.mark.parametrize(("args", "kwargs", "expected"), SUBSCRIPTION_REFRESH_ERROR_CASES)
+def test_on_subscription_refresh_error(
+    args: tuple[Any, ...], kwargs: dict[str, Any], expected: tuple[object, ...]
+) -> None:
+    assert fields(classify.on_subscription_refresh_error(*args, **kwargs)) == expected
+
+
+def test_on_connection_lost() -> None:
+    assert fields(classify.on_connection_lost()) == (SUBSCRIBING, 1, "transport closed", False, False)
+
+
+def test_states_have_the_sdk_names() -> None:
+    assert [(s.name, s.value) for s in ClientState] == [
+        ("DISCONNECTED", "disconnected"),
+        ("CONNECTING", "connecting"),
+        ("CONNECTED", "connected"),
+    ]
+    assert [(s.name, s.value) for s in SubscriptionState] == [
+        ("UNSUBSCRIBED", "unsubscribed"),
+        ("SUBSCRIBING", "subscribing"),
+        ("SUBSCRIBED", "subscribed"),
+    ]
+
+
+# --- Properties over the whole code space ------------------------------------------------
+
+
+@given(code=codes, reason=st.one_of(st.none(), texts))
+def test_disconnect_state_follows_the_range_rule(code: int, reason: str | None) -> None:
+    transition = classify.on_disconnect(code, reason)
+    assert (transition.state is CONNECTING) is spec.reconnects(code)
+    assert transition.state is (CONNECTING if DisconnectCode.lookup(code).reconnect else DISCONNECTED)
+    assert transition.code == code
+    assert transition.refresh_token is transition.invalidate_state is (code == 3014)
+    if reason is not None:
+        assert transition.reason == reason
+    elif code not in spec.DISCONNECTS:
+        assert transition.reason == ""
+    else:
+        assert transition.reason == spec.DISCONNECTS[code][1]
+
+
+@given(code=codes, reason=st.one_of(st.none(), texts))
+def test_unsubscribe_state_follows_the_range_rule(code: int, reason: str | None) -> None:
+    transition = classify.on_unsubscribe(code, reason)
+    assert (transition.state is SUBSCRIBING) is spec.resubscribes(code)
+    assert transition.state is (SUBSCRIBING if UnsubscribeCode.lookup(code).resubscribe else UNSUBSCRIBED)
+    assert transition.refresh_token is transition.invalidate_state is (code == 2502)
+    assert transition.reason == (reason if reason is not None else spec.UNSUBSCRIBES.get(code, ("", "", False))[1])
+
+
+@given(code=st.integers(min_value=3000, max_value=spec.UINT32_MAX), reason=texts)
+def test_close_from_3000_up_agrees_with_disconnect_unless_advice(code: int, reason: str) -> None:
+    if reason.strip().startswith("{"):
+        return
+    assert classify.on_close(code, reason) == classify.on_disconnect(code, reason)
+
+
+@given(code=st.integers(min_value=0, max_value=2999), reason=texts)
+def test_close_below_3000_reports_client_codes(code: int, reason: str) -> None:
+    if reason.strip().startswith("{"):
+        return
+    transition = classify.on_close(code, reason)
+    if code == 1009:
+        assert fields(transition) == (DISCONNECTED, 3, spec.MESSAGE_SIZE_LIMIT_REASON, False, False)
+    else:
+        assert fields(transition) == (CONNECTING, 1, "transport closed", False, False)
+
+
+@given(code=codes, reconnect=st.booleans(), reason=texts)
+def test_close_v1_advice_always_decides(code: int, reconnect: bool, reason: str) -> None:
+    import json
+
+    transition = classify.on_close(code, json.dumps({"reason": reason, "reconnect": reconnect}))
+    assert transition.state is (CONNECTING if reconnect else DISCONNECTED)
+    assert (transition.code, transition.reason) == (code, reason)
+
+
+@given(code=codes, message=st.one_of(st.none(), texts), temporary=st.one_of(st.none(), st.booleans()))
+def test_error_replies_follow_the_rules(code: int, message: str | None, temporary: bool | None) -> None:
+    default_message, default_temporary = (spec.ERRORS[code][1], spec.ERRORS[code][2]) if code in spec.ERRORS else ("", False)
+    effective_temporary = default_temporary if temporary is None else temporary
+    effective_message = default_message if message is None else message
+    retry = code < 100 or effective_temporary
+
+    connect = classify.on_connect_error(code, message, temporary=temporary)
+    assert connect.state is (CONNECTING if code == 109 or retry else DISCONNECTED)
+    assert connect.refresh_token is (code == 109)
+    assert (connect.code, connect.reason, connect.invalidate_state) == (code, effective_message, False)
+
+    refresh = classify.on_refresh_error(code, message, temporary=temporary)
+    assert refresh.state is (CONNECTED if retry else DISCONNECTED)
+    assert (refresh.code, refresh.reason, refresh.refresh_token, refresh.invalidate_state) == (code, effective_message, False, False)
+
+    for rebuild in (False, True):
+        subscribe = classify.on_subscribe_error(code, message, temporary=temporary, can_rebuild_state=rebuild)
+        recoverable = code == 112 and rebuild and not retry
+        assert subscribe.state is (SUBSCRIBING if code == 109 or retry or recoverable else UNSUBSCRIBED)
+        assert subscribe.refresh_token is (code == 109)
+        assert subscribe.invalidate_state is (recoverable and code != 109)
+        assert (subscribe.code, subscribe.reason) == (code, effective_message)
+
+    sub_refresh = classify.on_subscription_refresh_error(code, message, temporary=temporary)
+    assert sub_refresh.state is (SUBSCRIBED if retry else UNSUBSCRIBED)
+    assert (sub_refresh.code, sub_refresh.reason) == (code, effective_message)
+
+
+@given(code=codes)
+def test_every_answer_is_a_transition_of_the_right_state_type(code: int) -> None:
+    for client in (
+        classify.on_disconnect(code),
+        classify.on_close(code),
+        classify.on_connect_error(code),
+        classify.on_refresh_error(code),
+    ):
+        assert isinstance(client.state, ClientState)
+    for subscription in (
+        classify.on_unsubscribe(code),
+        classify.on_subscribe_error(code),
+        classify.on_subscription_refresh_error(code),
+    ):
+        assert isinstance(subscription.state, SubscriptionState)
+
+
+# --- Bad input -------------------------------------------------------------------------
+
+ALL_EVENTS = [
+    classify.on_disconnect,
+    classify.on_close,
+    classify.on_connect_error,
+    classify.on_refresh_error,
+    classify.on_unsubscribe,
+    classify.on_subscribe_error,
+    classify.on_subscription_refresh_error,
+]
+
+
+@pytest.mark.parametrize("event", ALL_EVENTS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("bad", ["3012", 3012.0, True, None, b"1", [1], {1: 2}])
+def test_bad_code_type_raises_type_error_naming_it(event: Any, bad: object) -> None:
+    with pytest.raises(TypeError, match=rf"^{event.__name__}\(\) expects an int code, got .+ \({type(bad).__name__}\)$"):
+        event(bad)
+
+
+@pytest.mark.parametrize("event", ALL_EVENTS, ids=lambda f: f.__name__)
+@given(bad=st.one_of(st.integers(max_value=-1), st.integers(min_value=spec.UINT32_MAX + 1)))
+def test_out_of_range_code_raises_value_error(event: Any, bad: int) -> None:
+    with pytest.raises(ValueError, match=rf"^{event.__name__}\(\) expects a code in 0\.\.4294967295"):
+        event(bad)
+
+
+@pytest.mark.parametrize(
+    "event", [classify.on_disconnect, classify.on_close, classify.on_unsubscribe], ids=lambda f: f.__name__
+)
+@pytest.mark.parametrize("bad", [b"x", 1, True, ["x"]])
+def test_bad_reason_raises_type_error(event: Any, bad: object) -> None:
+    with pytest.raises(TypeError, match=rf"^{event.__name__}\(\) expects reason to be a str, got"):
+        event(3012, bad)
+
+
+def test_on_close_rejects_none_reason() -> None:
+    with pytest.raises(TypeError, match=r"on_close\(\) expects reason to be a str, got None"):
+        classify.on_close(1000, None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+ERROR_EVENTS = [
+    classify.on_connect_error,
+    classify.on_refresh_error,
+    classify.on_subscribe_error,
+    classify.on_subscription_refresh_error,
+]
+
+
+@pytest.mark.parametrize("event", ERROR_EVENTS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("bad", [b"x", 1, ["x"]])
+def test_bad_message_raises_type_error(event: Any, bad: object) -> None:
+    with pytest.raises(TypeError, match=rf"^{event.__name__}\(\) expects message to be a str, got"):
+        event(100, bad)
+
+
+@pytest.mark.parametrize("event", ERROR_EVENTS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("bad", [0, 1, "yes", 1.0, ["x"]])
+def test_bad_temporary_raises_type_error(event: Any, bad: object) -> None:
+    with pytest.raises(TypeError, match=rf"^{event.__name__}\(\) expects temporary to be a bool, got"):
+        event(100, "x", temporary=bad)
+
+
+@pytest.mark.parametrize("bad", [0, 1, None, "yes"])
+def test_bad_can_rebuild_state_raises_type_error(bad: object) -> None:
+    with pytest.raises(TypeError, match=r"on_subscribe_error\(\) expects can_rebuild_state to be a bool"):
+        classify.on_subscribe_error(112, can_rebuild_state=bad)  # pyright: ignore[reportArgumentType]
+
+
+def test_temporary_is_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        classify.on_connect_error(100, "x", True)  # type: ignore[misc]  # pyright: ignore[reportCallIssue]
+
+
+def test_int_subclasses_are_taken_as_their_number() -> None:
+    assert classify.on_disconnect(DisconnectCode.NO_PONG) == classify.on_disconnect(3012)
+    assert type(classify.on_disconnect(DisconnectCode.NO_PONG).code) is int
+
+
+def test_memo_does_not_confuse_equal_values_of_other_types() -> None:
+    # 1 == True and 0 == False: a memo keyed on values alone would answer for the wrong type.
+    classify.on_subscribe_error(403, "no", temporary=False)
+    with pytest.raises(TypeError):
+        classify.on_subscribe_error(403, "no", temporary=0)  # pyright: ignore[reportArgumentType]
+    classify.on_disconnect(3012)
+    with pytest.raises(TypeError):
+        classify.on_disconnect(3012.0)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def test_memo_is_bounded_in_entries_and_text_length() -> None:
+    memo = classify._CLOSES
+    for i in range(3 * classify._MEMO_LIMIT):
+        classify.on_close(4000 + i % 1000, f"reason {i}")
+        assert len(memo) <= classify._MEMO_LIMIT
+    memo.clear()
+    long_reason = "x" * (classify._MEMO_TEXT_LIMIT + 1)
+    assert classify.on_close(4001, long_reason).reason == long_reason
+    assert len(memo) == 0
+    short_reason = "x" * classify._MEMO_TEXT_LIMIT
+    classify.on_close(4001, short_reason)
+    assert len(memo) == 1
+
+
+def test_memo_hands_out_equal_answers() -> None:
+    first = classify.on_disconnect(3012)
+    assert classify.on_disconnect(3012) is first
+    assert classify.on_subscribe_error(112, can_rebuild_state=True) != classify.on_subscribe_error(112)
+
+
+# --- Transition ------------------------------------------------------------------------
+
+
+def test_transition_is_an_immutable_value() -> None:
+    a = Transition(CONNECTING, 3012, "no pong")
+    b = Transition(CONNECTING, 3012, "no pong", refresh_token=False, invalidate_state=False)
+    assert a == b and hash(a) == hash(b)
+    assert a != Transition(CONNECTING, 3012, "no pong", refresh_token=True)
+    assert a != Transition(CONNECTING, 3012, "no pong", invalidate_state=True)
+    assert a != Transition(DISCONNECTED, 3012, "no pong")
+    assert a != (CONNECTING, 3012, "no pong", False, False)
+    assert pickle.loads(pickle.dumps(a)) == a
+    assert copy.deepcopy(a) == a
+    with pytest.raises(AttributeError, match="immutable"):
+        a.state = DISCONNECTED  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    with pytest.raises(AttributeError, match="immutable"):
+        del a._state
+    assert repr(a) == (
+        "Transition(state=ClientState.CONNECTING, code=3012, reason='no pong', "
+        "refresh_token=False, invalidate_state=False)"
+    )
+
+
+def test_transition_match_pattern() -> None:
+    match classify.on_disconnect(3500):
+        case Transition(state=ClientState.DISCONNECTED, code=code, reason=reason):
+            assert (code, reason) == (3500, "invalid token")
+        case _:  # pragma: no cover - the case above must match
+            pytest.fail("pattern did not match")
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "words"),
+    [
+        (("connecting", 1, "x"), TypeError, "expects a ClientState or SubscriptionState, got 'connecting' (str)"),
+        ((CONNECTING, -1, "x"), ValueError, "expects a code in 0..4294967295"),
+        ((CONNECTING, 1, None), TypeError, "expects reason to be a str"),
+        ((CONNECTING, 1, "x", 1), TypeError, "expects refresh_token to be a bool"),
+        ((CONNECTING, 1, "x", False, None), TypeError, "expects invalidate_state to be a bool"),
+    ],
+)
+def test_transition_checks_its_fields(args: tuple[Any, ...], error: type[Exception], words: str) -> None:
+    with pytest.raises(error) as caught:
+        Transition(*args)
+    assert words in str(caught.value)

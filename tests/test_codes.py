@@ -1,0 +1,462 @@
+"""The four server code families against the spec, and lookup() for every code."""
+
+from __future__ import annotations
+
+import copy
+import enum
+import pickle
+from http import HTTPStatus
+from typing import Any, Union
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import centrifugo_protocol
+from centrifugo_protocol import (
+    ApiErrorCode,
+    DisconnectCode,
+    ErrorCode,
+    UnknownApiErrorCode,
+    UnknownDisconnectCode,
+    UnknownErrorCode,
+    UnknownUnsubscribeCode,
+    UnsubscribeCode,
+    _codes,
+)
+
+from . import spec
+
+Family = Union[type[ErrorCode], type[UnsubscribeCode], type[DisconnectCode], type[ApiErrorCode]]
+FAMILIES: list[tuple[Family, type[Any], dict[int, Any]]] = [
+    (ErrorCode, UnknownErrorCode, spec.ERRORS),
+    (UnsubscribeCode, UnknownUnsubscribeCode, spec.UNSUBSCRIBES),
+    (DisconnectCode, UnknownDisconnectCode, spec.DISCONNECTS),
+    (ApiErrorCode, UnknownApiErrorCode, spec.API_ERRORS),
+]
+family_ids = [f.__name__ for f, _, _ in FAMILIES]
+codes = st.integers(min_value=0, max_value=spec.UINT32_MAX)
+
+
+# --- Members against the spec ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "expected"), sorted(spec.ERRORS.items()))
+def test_error_member_matches_spec(code: int, expected: tuple[str, str, bool]) -> None:
+    name, message, temporary = expected
+    member = ErrorCode[name]
+    assert member.code == code
+    assert type(member.code) is int
+    assert member.message == message
+    assert member.temporary is temporary
+
+
+@pytest.mark.parametrize(("code", "expected"), sorted(spec.UNSUBSCRIBES.items()))
+def test_unsubscribe_member_matches_spec(code: int, expected: tuple[str, str, bool]) -> None:
+    name, reason, resubscribe = expected
+    member = UnsubscribeCode[name]
+    assert member.code == code
+    assert member.reason == reason
+    assert member.resubscribe is resubscribe
+
+
+@pytest.mark.parametrize(("code", "expected"), sorted(spec.DISCONNECTS.items()))
+def test_disconnect_member_matches_spec(code: int, expected: tuple[str, str, bool]) -> None:
+    name, reason, reconnect = expected
+    member = DisconnectCode[name]
+    assert member.code == code
+    assert member.reason == reason
+    assert member.reconnect is reconnect
+
+
+@pytest.mark.parametrize(("code", "expected"), sorted(spec.API_ERRORS.items()))
+def test_api_error_member_matches_spec(code: int, expected: tuple[str, str, int, str]) -> None:
+    name, message, http_status, grpc_status = expected
+    member = ApiErrorCode[name]
+    assert member.code == code
+    assert member.message == message
+    assert member.http_status == http_status
+    assert type(member.http_status) is HTTPStatus
+    assert member.grpc_status == grpc_status
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_family_holds_exactly_the_spec_codes(family: Family, unknown: type[Any], table: dict[int, Any]) -> None:
+    assert sorted(m.code for m in family) == sorted(table)
+    assert {m.name for m in family} == {row[0] for row in table.values()}
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_family_has_no_aliases(family: Family, unknown: type[Any], table: dict[int, Any]) -> None:
+    # enum.unique guards the class; an alias would hide from iteration but not from __members__.
+    assert len(family.__members__) == len(list(family)) == len(table)
+
+
+def test_enum_unique_guard_rejects_a_duplicate_value() -> None:
+    with pytest.raises(ValueError, match="duplicate"):
+
+        @enum.unique
+        class Twice(_codes.ReasonCodeEnum):
+            A = _codes.row(1, reason="a", description="a")
+            B = _codes.row(1, reason="b", description="b")
+
+
+def test_a_row_without_its_field_fails_at_class_creation() -> None:
+    with pytest.raises(AttributeError):
+
+        class Broken(_codes.ReasonCodeEnum):
+            A = _codes.row(1, description="no reason given")
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_every_member_explains_itself(family: Family, unknown: type[Any], table: dict[int, Any]) -> None:
+    descriptions = [m.description for m in family]
+    for text in descriptions:
+        assert len(text) >= 40
+        assert text[0].isupper()
+        assert text.endswith((".", ")"))
+    assert len(set(descriptions)) == len(descriptions)
+
+
+def test_descriptions_state_the_consequence_the_flag_gives() -> None:
+    for member in DisconnectCode:
+        expected = "reconnects" if member.reconnect else "stops"
+        assert expected in member.description, member
+    for unsubscribe in UnsubscribeCode:
+        assert ("subscribes again" in unsubscribe.description) is unsubscribe.resubscribe
+    for error in ErrorCode:
+        assert ("Temporary:" in error.description) is error.temporary
+
+
+def test_numbers_mean_different_things_in_client_and_api_families() -> None:
+    assert ErrorCode(104).message == "method not found"
+    assert ApiErrorCode(104).message == "not found"
+    assert ErrorCode(113).message == "concurrent pagination"
+    assert ApiErrorCode(113).message == "conflict"
+
+
+# --- Behaviour of members -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("member", [*ErrorCode, *UnsubscribeCode, *DisconnectCode, *ApiErrorCode], ids=repr)
+def test_member_str_format_repr_pickle(member: enum.IntEnum) -> None:
+    number = spec_code(member)
+    assert str(member) == str(number)
+    assert format(member) == str(number)
+    assert f"{member}" == str(number)
+    assert f"{member:>8}" == f"{number:>8}"
+    assert f"{member:x}" == f"{number:x}"
+    assert repr(member) == f"<{type(member).__name__}.{member.name}: {number}>"
+    assert member == number
+    assert hash(member) == hash(number)
+    assert type(member)(number) is member
+    assert pickle.loads(pickle.dumps(member)) is member
+    assert copy.deepcopy(member) is member
+    assert copy.copy(member) is member
+    assert type(member.value) is int
+
+
+def spec_code(member: enum.IntEnum) -> int:
+    """The member's number according to the spec tables, found by family and name."""
+    tables: dict[str, dict[int, Any]] = {
+        "ErrorCode": spec.ERRORS,
+        "UnsubscribeCode": spec.UNSUBSCRIBES,
+        "DisconnectCode": spec.DISCONNECTS,
+        "ApiErrorCode": spec.API_ERRORS,
+    }
+    table = tables[type(member).__name__]
+    (code,) = [code for code, row in table.items() if row[0] == member.name]
+    return code
+
+
+@pytest.mark.parametrize(
+    ("member", "attribute"),
+    [
+        (ErrorCode.INTERNAL, "message"),
+        (ErrorCode.INTERNAL, "temporary"),
+        (ErrorCode.INTERNAL, "description"),
+        (ErrorCode.INTERNAL, "code"),
+        (UnsubscribeCode.SERVER, "reason"),
+        (UnsubscribeCode.SERVER, "resubscribe"),
+        (DisconnectCode.NO_PONG, "reason"),
+        (DisconnectCode.NO_PONG, "reconnect"),
+        (ApiErrorCode.CONFLICT, "http_status"),
+        (ApiErrorCode.CONFLICT, "grpc_status"),
+    ],
+)
+def test_member_attributes_are_read_only(member: enum.IntEnum, attribute: str) -> None:
+    before = getattr(member, attribute)
+    with pytest.raises(AttributeError):
+        setattr(member, attribute, "changed")
+    assert getattr(member, attribute) == before
+
+
+# --- lookup() ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_lookup_returns_the_member_for_every_spec_code(
+    family: Family, unknown: type[Any], table: dict[int, Any]
+) -> None:
+    for code, row in table.items():
+        found = family.lookup(code)
+        assert found is family[row[0]]
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+@given(code=codes)
+def test_lookup_accepts_every_uint32(family: Family, unknown: type[Any], table: dict[int, Any], code: int) -> None:
+    found = family.lookup(code)
+    assert found.code == code
+    if code in table:
+        assert isinstance(found, family)
+    else:
+        assert type(found) is unknown
+        assert found == unknown(code)
+        assert not isinstance(found, int)
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_lookup_accepts_int_subclasses_as_their_number(
+    family: Family, unknown: type[Any], table: dict[int, Any]
+) -> None:
+    assert family.lookup(DisconnectCode.NO_PONG) == family.lookup(3012)
+    assert type(family.lookup(ErrorCode.INTERNAL).code) is int
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+@pytest.mark.parametrize(
+    ("bad", "shown", "type_name"),
+    [
+        ("3012", "'3012'", "str"),
+        (3012.0, "3012.0", "float"),
+        (True, "True", "bool"),
+        (False, "False", "bool"),
+        (None, "None", "NoneType"),
+        (b"3012", "b'3012'", "bytes"),
+        ([3012], "[3012]", "list"),
+        ({"code": 1}, "{'code': 1}", "dict"),
+    ],
+)
+def test_lookup_rejects_non_ints_with_a_type_error(
+    family: Family, unknown: type[Any], table: dict[int, Any], bad: object, shown: str, type_name: str
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        family.lookup(bad)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    assert str(caught.value) == f"{family.__name__}.lookup() expects an int code, got {shown} ({type_name})"
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+@given(bad=st.one_of(st.integers(max_value=-1), st.integers(min_value=spec.UINT32_MAX + 1)))
+def test_lookup_rejects_ints_outside_uint32_with_a_value_error(
+    family: Family, unknown: type[Any], table: dict[int, Any], bad: int
+) -> None:
+    with pytest.raises(ValueError, match=r"expects a code in 0\.\.4294967295 \(uint32\), got -?[0-9<]"):
+        family.lookup(bad)
+
+
+def test_lookup_error_names_a_huge_int_without_printing_it() -> None:
+    with pytest.raises(ValueError, match=r"got <int of 100001 bits>$"):
+        DisconnectCode.lookup(2**100000)
+    with pytest.raises(ValueError, match=r"got -<int of 100001 bits>$"):
+        DisconnectCode.lookup(-(2**100000))
+
+
+def test_lookup_bounds_are_inclusive() -> None:
+    assert DisconnectCode.lookup(0) == UnknownDisconnectCode(0)
+    assert DisconnectCode.lookup(spec.UINT32_MAX) == UnknownDisconnectCode(spec.UINT32_MAX)
+
+
+def test_lookup_memo_of_unknown_codes_is_bounded() -> None:
+    memo = _codes._DISCONNECT_MEMO
+    limit = _codes._MEMO_LIMIT
+    for code in range(100_000, 100_000 + 3 * limit):
+        assert DisconnectCode.lookup(code).code == code
+        assert len(memo) <= len(DisconnectCode) + limit
+    # A reset keeps every member answering, and answers stay right afterwards.
+    assert all(memo[m.code] is m for m in DisconnectCode)
+    assert DisconnectCode.lookup(3012) is DisconnectCode.NO_PONG
+    assert DisconnectCode.lookup(100_000) == UnknownDisconnectCode(100_000)
+
+
+def test_lookup_memo_hands_out_the_same_unknown_object() -> None:
+    assert DisconnectCode.lookup(4321) is DisconnectCode.lookup(4321)
+
+
+# --- Unknown objects --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_unknown_value_objects(family: Family, unknown: type[Any], table: dict[int, Any]) -> None:
+    a, b, c = unknown(4001), unknown(4001), unknown(4002)
+    assert a == b and hash(a) == hash(b)
+    assert a != c
+    assert a != 4001 and 4001 != a
+    assert repr(a) == f"{unknown.__name__}(4001)"
+    assert pickle.loads(pickle.dumps(a)) == a
+    assert copy.deepcopy(a) == a
+    assert a.code == 4001
+    assert len(a.description) > 20
+    assert {a, b, c} == {a, c}
+
+
+def test_unknowns_of_different_families_are_never_equal() -> None:
+    assert UnknownDisconnectCode(4001) != UnknownErrorCode(4001)
+    assert UnknownUnsubscribeCode(4001) != UnknownApiErrorCode(4001)
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_unknown_objects_are_immutable(family: Family, unknown: type[Any], table: dict[int, Any]) -> None:
+    value = unknown(4001)
+    with pytest.raises(AttributeError, match="immutable"):
+        value.code = 1
+    with pytest.raises(AttributeError, match="immutable"):
+        value._code = 1
+    with pytest.raises(AttributeError, match="immutable"):
+        del value._code
+    with pytest.raises(AttributeError):
+        value.anything_else = 1
+    assert value.code == 4001
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_unknown_refuses_a_known_code(family: Family, unknown: type[Any], table: dict[int, Any]) -> None:
+    code = min(table)
+    with pytest.raises(ValueError, match=rf"{unknown.__name__}\(\) got {code}, which is the known code"):
+        unknown(code)
+
+
+@pytest.mark.parametrize(("family", "unknown", "table"), FAMILIES, ids=family_ids)
+def test_unknown_rejects_bad_codes(family: Family, unknown: type[Any], table: dict[int, Any]) -> None:
+    with pytest.raises(TypeError, match=rf"{unknown.__name__}\(\) expects an int code, got True \(bool\)"):
+        unknown(True)
+    with pytest.raises(ValueError, match="uint32"):
+        unknown(-1)
+
+
+def test_unknown_match_by_keyword_and_position() -> None:
+    value: object = DisconnectCode.lookup(4001)
+    match value:
+        case UnknownDisconnectCode(code=code):
+            assert code == 4001
+        case _:  # pragma: no cover - the case above must match
+            pytest.fail("keyword pattern did not match")
+    match value:
+        case UnknownDisconnectCode(code):
+            assert code == 4001
+        case _:  # pragma: no cover - the case above must match
+            pytest.fail("positional pattern did not match")
+
+
+def test_unknown_api_error_maps_to_internal() -> None:
+    value = ApiErrorCode.lookup(4001)
+    assert isinstance(value, UnknownApiErrorCode)
+    assert value.http_status == spec.API_UNKNOWN_HTTP
+    assert type(value.http_status) is HTTPStatus
+    assert value.grpc_status == spec.API_UNKNOWN_GRPC
+
+
+@given(code=codes)
+def test_unknown_disconnect_and_unsubscribe_follow_the_range_rules(code: int) -> None:
+    disconnect = DisconnectCode.lookup(code)
+    unsubscribe = UnsubscribeCode.lookup(code)
+    assert disconnect.reconnect is spec.reconnects(code)
+    assert unsubscribe.resubscribe is spec.resubscribes(code)
+
+
+@given(code=codes)
+def test_unknown_descriptions_agree_with_the_flags(code: int) -> None:
+    disconnect = DisconnectCode.lookup(code)
+    if isinstance(disconnect, UnknownDisconnectCode):
+        assert ("the client reconnects" in disconnect.description) is disconnect.reconnect
+        assert ("does not reconnect" in disconnect.description) is (not disconnect.reconnect)
+    unsubscribe = UnsubscribeCode.lookup(code)
+    if isinstance(unsubscribe, UnknownUnsubscribeCode):
+        assert ("subscribes again" in unsubscribe.description) is unsubscribe.resubscribe
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (5, "client-side error code (0-99)"),
+        (99, "client-side error code (0-99)"),
+        (100 + len(spec.ERRORS), "reserved for the server (100-399)"),
+        (399, "reserved for the server (100-399)"),
+        (400, "custom error from the application"),
+        (1999, "custom error from the application"),
+        (2000, "outside every reply error range"),
+    ],
+)
+def test_unknown_error_descriptions_name_the_range(code: int, words: str) -> None:
+    assert words in UnknownErrorCode(code).description
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (1006, "transport close code (below 3000)"),
+        (2999, "transport close code (below 3000)"),
+        (3002, "protocol v1 used it for 'invalid token'"),
+        (3003, "protocol v1 used it for 'bad request'"),
+        (3007, "protocol v1 used it for 'stale'"),
+        (3015, "server's band"),
+        (3999, "server's band"),
+        (4000, "reconnect band (4000-4499)"),
+        (4499, "reconnect band (4000-4499)"),
+        (4500, "terminal band (4500-4999)"),
+        (4999, "terminal band (4500-4999)"),
+        (5000, "from 5000 up"),
+    ],
+)
+def test_unknown_disconnect_descriptions_name_the_band(code: int, words: str) -> None:
+    assert words in UnknownDisconnectCode(code).description
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (1999, "outside the unsubscribe range"),
+        (2001, "unassigned unsubscribe code"),
+        (2999, "unassigned unsubscribe code"),
+        (3000, "outside the unsubscribe range"),
+    ],
+)
+def test_unknown_unsubscribe_descriptions_name_the_range(code: int, words: str) -> None:
+    assert words in UnknownUnsubscribeCode(code).description
+
+
+def test_unknown_api_description_names_the_mapping() -> None:
+    assert "HTTP 500 and gRPC INTERNAL" in UnknownApiErrorCode(4001).description
+
+
+# --- The package's surface ----------------------------------------------------------------
+
+
+def test_public_names_are_exported() -> None:
+    expected = {
+        "ErrorCode",
+        "UnsubscribeCode",
+        "DisconnectCode",
+        "ApiErrorCode",
+        "UnknownErrorCode",
+        "UnknownUnsubscribeCode",
+        "UnknownDisconnectCode",
+        "UnknownApiErrorCode",
+        "ConnectingCode",
+        "DisconnectedCode",
+        "SubscribingCode",
+        "UnsubscribedCode",
+        "ClientErrorCode",
+        "classify",
+        "APP_ERROR_CODES",
+        "APP_RECONNECT_DISCONNECT_CODES",
+        "APP_TERMINAL_DISCONNECT_CODES",
+    }
+    assert expected <= set(centrifugo_protocol.__all__)
+    for name in centrifugo_protocol.__all__:
+        assert hasattr(centrifugo_protocol, name), name
+
+
+def test_version_is_a_string() -> None:
+    assert isinstance(centrifugo_protocol.__version__, str)
+    assert centrifugo_protocol.__version__.count(".") == 2
