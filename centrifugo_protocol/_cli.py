@@ -89,24 +89,28 @@ def _build_parser(prog: str | None) -> argparse.ArgumentParser:
 # --- What a client does: worded from classify's answers. --------------------------------
 
 
+_CLIENT_OUTCOMES = {
+    classify.ClientState.DISCONNECTED: "the client stops (disconnected) and does not reconnect",
+    classify.ClientState.CONNECTING: "the client reconnects",
+    classify.ClientState.CONNECTED: "the client stays connected and retries later",
+}
+_SUBSCRIPTION_OUTCOMES = {
+    classify.SubscriptionState.UNSUBSCRIBED: "the subscription ends (unsubscribed)",
+    classify.SubscriptionState.SUBSCRIBING: "the client resubscribes",
+    classify.SubscriptionState.SUBSCRIBED: "the subscription stays and retries later",
+}
+
+
 def _client_action(transition: classify.Transition[classify.ClientState]) -> str:
-    if transition.state is classify.ClientState.DISCONNECTED:
-        return "the client stops (disconnected) and does not reconnect"
-    if transition.state is classify.ClientState.CONNECTED:
-        return "the client stays connected and retries later"
     if transition.refresh_token:
         return "the client fetches a new token and reconnects"
-    return "the client reconnects"
+    return _CLIENT_OUTCOMES[transition.state]
 
 
 def _subscription_action(transition: classify.Transition[classify.SubscriptionState]) -> str:
-    if transition.state is classify.SubscriptionState.UNSUBSCRIBED:
-        return "the subscription ends (unsubscribed)"
-    if transition.state is classify.SubscriptionState.SUBSCRIBED:
-        return "the subscription stays and retries later"
     if transition.refresh_token:
         return "the client fetches a new subscription token and resubscribes"
-    return "the client resubscribes"
+    return _SUBSCRIPTION_OUTCOMES[transition.state]
 
 
 def _forgets(transition: classify.Transition[classify.ClientState] | classify.Transition[classify.SubscriptionState]) -> str:

@@ -14,7 +14,7 @@ for "connect error", 14 for "subscribe error" and 15 for "subscription get state
 from __future__ import annotations
 
 from enum import unique
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ._codes import CodeEnum, ReasonCodeEnum, Row, row
 
@@ -120,7 +120,8 @@ class ClientErrorCode(CodeEnum):
     the module documentation), so those numbers are not members.
     """
 
-    def __new__(cls, row: Row) -> Self:
+    def __new__(cls, value: int) -> Self:
+        row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
         member._description = row.description

@@ -16,7 +16,7 @@ check a ``match`` against.
 from __future__ import annotations
 
 from enum import IntEnum, unique
-from typing import TYPE_CHECKING, ClassVar, Final, NoReturn, TypeVar, final
+from typing import TYPE_CHECKING, ClassVar, Final, NoReturn, TypeVar, cast, final
 
 from ._ranges import (
     APP_ERROR_CODES,
@@ -56,7 +56,9 @@ class Row(int):
     A row is an ``int`` so that type checkers see every member's value as an int, as it
     is at run time (a tuple value would make them think ``code == Member`` can never
     hold). Each family's ``__new__`` reads the fields it needs; a missing one fails at
-    import.
+    import. ``__new__`` declares its parameter as ``int`` because type checkers read that
+    signature for ``Family(104)``; at run time enum only ever hands it the rows of the
+    class body, since calling the class looks a value up instead.
     """
 
     description: str
@@ -126,7 +128,8 @@ class ReasonCodeEnum(CodeEnum):
 
     _reason: str
 
-    def __new__(cls, row: Row) -> Self:
+    def __new__(cls, value: int) -> Self:
+        row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
         member._reason = row.reason
@@ -227,7 +230,8 @@ class ErrorCode(CodeEnum):
     _message: str
     _temporary: bool
 
-    def __new__(cls, row: Row) -> Self:
+    def __new__(cls, value: int) -> Self:
+        row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
         member._message = row.message
@@ -527,7 +531,8 @@ class ApiErrorCode(CodeEnum):
     _http_status: int
     _grpc_status: str
 
-    def __new__(cls, row: Row) -> Self:
+    def __new__(cls, value: int) -> Self:
+        row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
         member._message = row.message

@@ -79,6 +79,10 @@ def unsubscribe_resubscribes(code: int) -> bool:
     return code >= MIN_RESUBSCRIBE_CODE
 
 
+#: The longest rendering of a bad value that an error message includes.
+_SHOW_LIMIT: Final = 120
+
+
 def show(value: object) -> str:
     """A short, always-printable rendering of a bad value for an error message.
 
@@ -94,10 +98,12 @@ def show(value: object) -> str:
     shorter.maxstring = 60
     shorter.maxother = 60
     shorter.maxlevel = 3
+    shorter.maxlong = 60
     try:
-        return shorter.repr(value)
+        text = shorter.repr(value)
     except Exception:  # a hostile __repr__: name the type instead
         return f"<{type(value).__name__} object>"
+    return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 3] + "..."
 
 
 def check_code(value: object, where: str) -> int:

@@ -264,12 +264,10 @@ def _v1_advice(reason: str) -> tuple[bool, str] | None:
     import json
 
     try:
-        advice: object = json.loads(text)
+        # Text that starts with "{" decodes to a JSON object or not at all.
+        fields = cast("dict[object, object]", json.loads(text))
     except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         return None
-    if not isinstance(advice, dict):
-        return None
-    fields = cast("dict[object, object]", advice)  # a JSON object: str keys, any values
     reconnect = fields.get("reconnect")
     if not isinstance(reconnect, bool):
         return None

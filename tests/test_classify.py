@@ -1,3 +1,4 @@
+# pyright: reportPrivateUsage=false
 """classify against section 5 of the spec: a table of cases, then properties over uint32."""
 
 from __future__ import annotations
@@ -371,14 +372,14 @@ def test_bad_temporary_raises_type_error(event: Any, bad: object) -> None:
 
 
 @pytest.mark.parametrize("bad", [0, 1, None, "yes"])
-def test_bad_can_rebuild_state_raises_type_error(bad: object) -> None:
+def test_bad_can_rebuild_state_raises_type_error(bad: Any) -> None:
     with pytest.raises(TypeError, match=r"on_subscribe_error\(\) expects can_rebuild_state to be a bool"):
-        classify.on_subscribe_error(112, can_rebuild_state=bad)  # pyright: ignore[reportArgumentType]
+        classify.on_subscribe_error(112, can_rebuild_state=bad)
 
 
 def test_temporary_is_keyword_only() -> None:
     with pytest.raises(TypeError):
-        classify.on_connect_error(100, "x", True)  # type: ignore[misc]  # pyright: ignore[reportCallIssue]
+        classify.on_connect_error(100, "x", True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 
 
 def test_int_subclasses_are_taken_as_their_number() -> None:
@@ -390,7 +391,7 @@ def test_memo_does_not_confuse_equal_values_of_other_types() -> None:
     # 1 == True and 0 == False: a memo keyed on values alone would answer for the wrong type.
     classify.on_subscribe_error(403, "no", temporary=False)
     with pytest.raises(TypeError):
-        classify.on_subscribe_error(403, "no", temporary=0)  # pyright: ignore[reportArgumentType]
+        classify.on_subscribe_error(403, "no", temporary=0)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     classify.on_disconnect(3012)
     with pytest.raises(TypeError):
         classify.on_disconnect(3012.0)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -1,3 +1,4 @@
+# pyright: reportPrivateUsage=false
 """The four server code families against the spec, and lookup() for every code."""
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def test_enum_unique_guard_rejects_a_duplicate_value() -> None:
 def test_a_row_without_its_field_fails_at_class_creation() -> None:
     with pytest.raises(AttributeError):
 
-        class Broken(_codes.ReasonCodeEnum):
+        class Broken(_codes.ReasonCodeEnum):  # pyright: ignore[reportUnusedClass]
             A = _codes.row(1, description="no reason given")
 
 
@@ -335,17 +336,19 @@ def test_unknown_rejects_bad_codes(family: Family, unknown: type[Any], table: di
 
 
 def test_unknown_match_by_keyword_and_position() -> None:
-    value: object = DisconnectCode.lookup(4001)
-    match value:
-        case UnknownDisconnectCode(code=code):
-            assert code == 4001
-        case _:  # pragma: no cover - the case above must match
-            pytest.fail("keyword pattern did not match")
-    match value:
-        case UnknownDisconnectCode(code):
-            assert code == 4001
-        case _:  # pragma: no cover - the case above must match
-            pytest.fail("positional pattern did not match")
+    seen: list[tuple[str, int]] = []
+    for value in (DisconnectCode.lookup(4001), DisconnectCode.lookup(3012)):
+        match value:
+            case UnknownDisconnectCode(code=code):
+                seen.append(("keyword", code))
+            case DisconnectCode():
+                seen.append(("member", value.code))
+        match value:
+            case UnknownDisconnectCode(code):
+                seen.append(("positional", code))
+            case DisconnectCode():
+                pass
+    assert seen == [("keyword", 4001), ("positional", 4001), ("member", 3012)]
 
 
 def test_unknown_api_error_maps_to_internal() -> None:

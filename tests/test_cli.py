@@ -1,0 +1,314 @@
+# pyright: reportPrivateUsage=false
+"""The command line: output, JSON, Markdown, exit codes, and what it costs to import."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from centrifugo_protocol._cli import main
+
+from . import spec
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "centrifugo_protocol", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, Any]]:
+    assert main(["--json", *args]) == 0
+    records: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    return records
+
+
+# --- Subprocess: the real command ------------------------------------------------------
+
+
+def test_explains_a_disconnect_code() -> None:
+    result = run("3012")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "3012  DisconnectCode.NO_PONG  (disconnect push or close frame)"
+    assert '  reason: "no pong"' in lines
+    assert "  reconnect: yes" in lines
+    assert "  -> The client reconnects." in lines
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "3.5", "4294967296", "99999999999999999999", "", " 1", "١٢", "0x10"])
+def test_bad_input_exits_2_with_one_line_naming_it(bad: str) -> None:
+    result = run("3012", bad)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("python -m centrifugo_protocol: error: argument CODE: ")
+    assert repr(bad) in result.stderr
+    assert "expected a whole number from 0 to 4294967295" in result.stderr
+
+
+def test_no_arguments_is_a_usage_error() -> None:
+    result = run()
+    assert result.returncode == 2
+    assert result.stderr == "python -m centrifugo_protocol: error: give at least one CODE (or --json / --markdown for every code)\n"
+
+
+def test_markdown_takes_no_code() -> None:
+    result = run("--markdown", "3012")
+    assert result.returncode == 2
+    assert "--markdown prints every table and takes no CODE" in result.stderr
+
+
+def test_json_and_markdown_exclude_each_other() -> None:
+    result = run("--json", "--markdown")
+    assert result.returncode == 2
+    assert "not allowed with argument" in result.stderr
+
+
+def test_help_explains_usage_with_examples() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "usage: python -m centrifugo_protocol" in result.stdout
+    assert "examples:" in result.stdout
+    assert "python -m centrifugo_protocol 3012" in result.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = os.path.join(os.path.dirname(sys.executable), "centrifugo-codes")
+    result = subprocess.run([script, "4501"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("4501  DisconnectCode, not a listed code")
+    assert "  reconnect: no" in result.stdout
+
+
+def test_module_main_runs_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["centrifugo_protocol", "2500"])
+    with pytest.raises(SystemExit) as caught:
+        runpy.run_module("centrifugo_protocol", run_name="__main__")
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.startswith("2500  UnsubscribeCode.INSUFFICIENT")
+
+
+def test_importing_the_package_pulls_in_no_cli_json_or_argparse() -> None:
+    code = (
+        "import sys, centrifugo_protocol, centrifugo_protocol.classify\n"
+        "heavy = {'argparse', 'json', 'centrifugo_protocol._cli', 'dataclasses', 'http'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+# --- In process: content ------------------------------------------------------------------
+
+
+def test_104_is_both_a_client_error_and_an_api_error(capsys: pytest.CaptureFixture[str]) -> None:
+    records = run_json(capsys, "104")
+    assert [(r["family"], r["name"]) for r in records] == [("error", "METHOD_NOT_FOUND"), ("api_error", "NOT_FOUND")]
+    error, api = records
+    assert error["message"] == "method not found"
+    assert error["temporary"] is False
+    assert api["message"] == "not found"
+    assert (api["http_status"], api["grpc_status"]) == (404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    ("code", "reconnect", "words"),
+    [("4001", True, "reconnect band"), ("4501", False, "terminal band"), ("5000", True, "from 5000 up")],
+)
+def test_custom_disconnects_follow_the_range_rule(
+    capsys: pytest.CaptureFixture[str], code: str, reconnect: bool, words: str
+) -> None:
+    (record,) = run_json(capsys, code)
+    assert record["family"] == "disconnect"
+    assert record["name"] is None and record["reason"] is None
+    assert record["reconnect"] is reconnect
+    assert words in record["description"]
+    assert record["action"] == ("The client reconnects." if reconnect else "The client stops (disconnected) and does not reconnect.")
+
+
+def test_text_for_an_unknown_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["4501"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4501  DisconnectCode, not a listed code  (disconnect push or close frame)\n")
+    assert "reason:" not in out
+    assert "  -> The client stops (disconnected) and does not reconnect.\n" in out
+
+
+def test_1009_is_an_app_error_and_a_terminal_close(capsys: pytest.CaptureFixture[str]) -> None:
+    records = run_json(capsys, "1009")
+    assert [r["family"] for r in records] == ["error", "close"]
+    error, close = records
+    assert error["name"] is None and error["temporary"] is None
+    assert "With temporary=true on the wire, the client retries instead." in error["action"]
+    assert close["reconnect"] is False
+    assert close["reason"] == spec.MESSAGE_SIZE_LIMIT_REASON
+    (other,) = [r for r in run_json(capsys, "1006") if r["family"] == "close"]
+    assert other["reconnect"] is True and other["reason"] == "transport closed"
+
+
+def test_error_actions_come_from_classify(capsys: pytest.CaptureFixture[str]) -> None:
+    by_code = {r["code"]: r for r in run_json(capsys, "100", "109", "112", "103", "5") if r["family"] == "error"}
+    assert by_code[100]["action"] == "On connect, the client reconnects; on subscribe, the client resubscribes."
+    assert by_code[109]["action"] == (
+        "On connect, the client fetches a new token and reconnects; "
+        "on subscribe, the client fetches a new subscription token and resubscribes."
+    )
+    assert "if the application can rebuild the channel's state, the client resubscribes, after dropping cached stream positions" in by_code[112]["action"]
+    assert by_code[103]["action"] == (
+        "On connect, the client stops (disconnected) and does not reconnect; "
+        "on subscribe, the subscription ends (unsubscribed)."
+    )
+    assert "temporary=true" not in by_code[5]["action"]
+
+
+def test_unsubscribe_records(capsys: pytest.CaptureFixture[str]) -> None:
+    records = {r["code"]: r for r in run_json(capsys, "2000", "2502", "2600") if r["family"] == "unsubscribe"}
+    assert records[2000]["resubscribe"] is False
+    assert records[2000]["action"] == "The subscription ends (unsubscribed)."
+    assert records[2502]["action"] == "The client fetches a new subscription token and resubscribes, after dropping cached stream positions."
+    assert records[2600]["name"] is None and records[2600]["resubscribe"] is True
+
+
+def test_small_codes_show_client_error_events(capsys: pytest.CaptureFixture[str]) -> None:
+    records = run_json(capsys, "3")
+    assert [(r["family"], r["name"]) for r in records] == [("error", None), ("client_error", "CLIENT_DISCONNECTED")]
+    assert main(["3"]) == 0
+    assert "3  ClientErrorCode.CLIENT_DISCONNECTED  (error event raised by an SDK itself)" in capsys.readouterr().out
+
+
+def test_json_without_codes_lists_every_known_code(capsys: pytest.CaptureFixture[str]) -> None:
+    records = run_json(capsys)
+    by_family: dict[str, set[int]] = {}
+    for record in records:
+        by_family.setdefault(record["family"], set()).add(record["code"])
+        assert record["name"] is not None
+        assert record["description"]
+    assert by_family == {
+        "error": set(spec.ERRORS),
+        "client_error": set(spec.CLIENT_ERROR_CODES),
+        "unsubscribe": set(spec.UNSUBSCRIBES),
+        "disconnect": set(spec.DISCONNECTS),
+        "api_error": set(spec.API_ERRORS),
+    }
+    for record in records:
+        if record["family"] == "disconnect":
+            assert record["reason"] == spec.DISCONNECTS[record["code"]][1]
+            assert record["reconnect"] is spec.DISCONNECTS[record["code"]][2]
+        if record["family"] == "error":
+            assert (record["message"], record["temporary"]) == spec.ERRORS[record["code"]][1:]
+
+
+def test_json_keys_per_family(capsys: pytest.CaptureFixture[str]) -> None:
+    keys = {r["family"]: set(r) for r in run_json(capsys, "104", "1006", "2500", "3012", "3")}
+    common = {"family", "code", "name", "description", "action"}
+    assert keys["error"] == common | {"message", "temporary"}
+    assert keys["api_error"] == common | {"message", "http_status", "grpc_status"}
+    assert keys["unsubscribe"] == common | {"reason", "resubscribe"}
+    assert keys["disconnect"] == common | {"reason", "reconnect"}
+    assert keys["close"] == common | {"reason", "reconnect"}
+    assert keys["client_error"] == common
+
+
+def test_markdown_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--markdown"]) == 0
+    out = capsys.readouterr().out
+    for code, (name, message, temporary) in spec.ERRORS.items():
+        assert f"| {code} | `{name}` | \"{message}\" | {'yes' if temporary else 'no'} |" in out
+    for code, (name, reason, reconnect) in spec.DISCONNECTS.items():
+        assert f"| {code} | `{name}` | \"{reason}\" | {'yes' if reconnect else 'no'} |" in out
+    for code, (name, reason, resubscribe) in spec.UNSUBSCRIBES.items():
+        assert f"| {code} | `{name}` | \"{reason}\" | {'yes' if resubscribe else 'no'} |" in out
+    for code, (name, message, http, grpc) in spec.API_ERRORS.items():
+        assert f"| {code} | `{name}` | \"{message}\" | {http} | `{grpc}` |" in out
+    for family, members in spec.CLIENT_STATE_CODES.items():
+        assert f"`{family}`:" in out
+        for code, (name, reason) in members.items():
+            assert f"| {code} | `{name}` | \"{reason}\" |" in out
+    for code, name in spec.CLIENT_ERROR_CODES.items():
+        assert f"| {code} | `{name}` |" in out
+    assert "Terminal (the client stops) in 3500-3999 and 4500-4999" in out
+
+
+@settings(max_examples=200)
+@given(code=st.integers(min_value=0, max_value=spec.UINT32_MAX))
+def test_every_uint32_is_explained(code: int) -> None:
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["--json", str(code)]) == 0
+    records = json.loads(buffer.getvalue())
+    assert records, code
+    for record in records:
+        assert record["code"] == code
+        if record["family"] == "disconnect":
+            assert record["reconnect"] is spec.reconnects(code)
+        if record["family"] == "unsubscribe":
+            assert record["resubscribe"] is spec.resubscribes(code)
+
+
+@settings(max_examples=300)
+@given(arg=st.text(max_size=30))
+def test_any_argument_is_a_code_or_a_clean_error(arg: str) -> None:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status: object
+        try:
+            status = main(["--json", "--", arg])
+        except SystemExit as exit_:
+            status = exit_.code
+    if arg.isascii() and arg.isdigit() and int(arg) <= spec.UINT32_MAX:
+        assert status == 0
+        assert json.loads(out.getvalue())
+    else:
+        assert status == 2
+        assert err.getvalue().count("\n") == 1
+        assert "is not a code" in err.getvalue()
+
+
+def test_in_process_errors_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["4294967296"], prog="centrifugo-codes")
+    assert caught.value.code == 2
+    assert capsys.readouterr().err == (
+        "centrifugo-codes: error: argument CODE: '4294967296' is not a code: expected a whole number from 0 to 4294967295\n"
+    )
+    with pytest.raises(SystemExit):
+        main([], prog="centrifugo-codes")
+    assert "give at least one CODE" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--markdown", "1"], prog="centrifugo-codes")
+    assert "takes no CODE" in capsys.readouterr().err
+    assert main(["104"]) == 0
+    out = capsys.readouterr().out
+    assert "104  ApiErrorCode.NOT_FOUND  (server HTTP/gRPC API error)\n" in out
+    assert "  http_status: 404\n" in out
+    assert '  grpc_status: "NOT_FOUND"\n' in out
+
+
+def test_outcome_words_cover_every_state() -> None:
+    from centrifugo_protocol import _cli, classify
+
+    assert set(_cli._CLIENT_OUTCOMES) == set(classify.ClientState)
+    assert set(_cli._SUBSCRIPTION_OUTCOMES) == set(classify.SubscriptionState)
+    assert _cli._client_action(classify.on_refresh_error(100)) == "the client stays connected and retries later"
+    assert _cli._subscription_action(classify.on_subscription_refresh_error(100)) == "the subscription stays and retries later"

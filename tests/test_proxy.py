@@ -1,0 +1,168 @@
+"""proxy: every boundary on both sides, and what the builders accept classifies by its band."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from centrifugo_protocol import APP_ERROR_CODES, classify, proxy
+from centrifugo_protocol.wire import Disconnect, ReplyError
+
+from . import spec
+
+
+@pytest.mark.parametrize("code", [400, 401, 1000, 1998, 1999, *spec.ERRORS])
+def test_custom_error_accepts_application_and_built_in_codes(code: int) -> None:
+    error = proxy.custom_error(code, "refused")
+    assert (error.code, error.message, error.temporary) == (code, "refused", False)
+    assert proxy.custom_error(code, "later", temporary=True).temporary is True
+
+
+@pytest.mark.parametrize("code", [0, 99, 114, 399, 2000, 2500, 3500, 3999, 4000, 5000, spec.UINT32_MAX, 2**40, -1])
+def test_custom_error_refuses_other_codes(code: int) -> None:
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_error(code, "refused")
+    message = str(caught.value)
+    assert message.startswith("custom_error() expects an application error code in 400..1999 or a built-in ErrorCode (")
+    assert "100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113" in message
+    assert message.endswith(f"got {code}")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "words"),
+    [
+        ((True, "x"), {}, TypeError, "custom_error() expects an int code, got True (bool)"),
+        (("1000", "x"), {}, TypeError, "custom_error() expects an int code, got '1000' (str)"),
+        ((1000.0, "x"), {}, TypeError, "custom_error() expects an int code, got 1000.0 (float)"),
+        ((1000, ""), {}, ValueError, "custom_error() expects a non-empty message, got ''"),
+        ((1000, "   "), {}, ValueError, "custom_error() expects a non-empty message, got '   '"),
+        ((1000, None), {}, TypeError, "custom_error() expects message to be a str, got None"),
+        ((1000, "x"), {"temporary": 1}, TypeError, "custom_error() expects temporary to be a bool, got 1 (int)"),
+    ],
+)
+def test_custom_error_rejects_bad_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error) as caught:
+        proxy.custom_error(*args, **kwargs)
+    assert str(caught.value).startswith(words)
+
+
+@pytest.mark.parametrize("code", [4000, 4001, 4499, 4500, 4501, 4999])
+def test_custom_disconnect_accepts_both_bands(code: int) -> None:
+    disconnect = proxy.custom_disconnect(code, "bye")
+    assert (disconnect.code, disconnect.reason) == (code, "bye")
+
+
+@pytest.mark.parametrize("code", [0, 1000, 2500, 3000, 3500, 3999, 5000, 5001, spec.UINT32_MAX, -1, 2**63])
+def test_custom_disconnect_refuses_other_codes(code: int) -> None:
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(code, "bye")
+    assert str(caught.value) == (
+        "custom_disconnect() expects an application disconnect code: 4000..4499 (client reconnects) "
+        f"or 4500..4999 (client stops), got {code}"
+    )
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["", "x" * 32, "é" * 16, "€" * 10 + "xx", "😀" * 8],
+)
+def test_custom_disconnect_accepts_reasons_up_to_32_bytes(reason: str) -> None:
+    assert len(reason.encode()) <= 32
+    assert proxy.custom_disconnect(4500, reason).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("reason", "size"),
+    [("x" * 33, 33), ("é" * 16 + "x", 33), ("€" * 11, 33), ("😀" * 8 + "x", 33), ("é" * 17, 34)],
+)
+def test_custom_disconnect_counts_reason_bytes_not_characters(reason: str, size: int) -> None:
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(4500, reason)
+    assert str(caught.value).startswith(
+        f"custom_disconnect() expects a reason of at most 32 bytes in UTF-8 (it travels in a WebSocket close frame), got {size} bytes: "
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "words"),
+    [
+        ((False, "x"), TypeError, "custom_disconnect() expects an int code, got False (bool)"),
+        ((4500, 7), TypeError, "custom_disconnect() expects reason to be a str, got 7 (int)"),
+        ((4500, "\ud800"), ValueError, "custom_disconnect() expects a reason that can be encoded as UTF-8"),
+    ],
+)
+def test_custom_disconnect_rejects_bad_arguments(args: tuple[Any, ...], error: type[Exception], words: str) -> None:
+    with pytest.raises(error) as caught:
+        proxy.custom_disconnect(*args)
+    assert str(caught.value).startswith(words)
+
+
+def test_responses_have_the_proxy_shapes_and_dump_unchanged() -> None:
+    error = proxy.error_response(proxy.custom_error(1000, "custom error"))
+    assert error == {"error": {"code": 1000, "message": "custom error", "temporary": False}}
+    assert json.loads(json.dumps(error)) == error
+    disconnect = proxy.disconnect_response(proxy.custom_disconnect(4500, "disconnect reason"))
+    assert disconnect == {"disconnect": {"code": 4500, "reason": "disconnect reason"}}
+    assert json.loads(json.dumps(disconnect)) == disconnect
+
+
+def test_responses_reject_the_wrong_object() -> None:
+    with pytest.raises(TypeError, match=r"^error_response\(\) expects a wire.ReplyError, got \{'code': 1\} \(dict\)$"):
+        proxy.error_response({"code": 1})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    with pytest.raises(TypeError, match=r"^disconnect_response\(\) expects a wire.Disconnect, got 4500 \(int\)$"):
+        proxy.disconnect_response(4500)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def test_range_constants_match_the_spec() -> None:
+    assert (APP_ERROR_CODES.start, APP_ERROR_CODES.stop) == (400, 2000)
+    assert proxy.APP_ERROR_CODES is APP_ERROR_CODES
+    assert (proxy.APP_RECONNECT_DISCONNECT_CODES.start, proxy.APP_RECONNECT_DISCONNECT_CODES.stop) == (4000, 4500)
+    assert (proxy.APP_TERMINAL_DISCONNECT_CODES.start, proxy.APP_TERMINAL_DISCONNECT_CODES.stop) == (4500, 5000)
+    assert proxy.MAX_DISCONNECT_REASON_BYTES == 32
+
+
+
+
+@given(code=st.integers(min_value=-10, max_value=6000), reason=st.text(max_size=40))
+def test_custom_disconnect_accepts_exactly_the_bands(code: int, reason: str) -> None:
+    try:
+        size = len(reason.encode("utf-8"))
+    except UnicodeEncodeError:
+        size = 10**9
+    valid = 4000 <= code <= 4999 and size <= 32
+    try:
+        disconnect = proxy.custom_disconnect(code, reason)
+    except ValueError:
+        assert not valid
+        return
+    assert valid
+    again = Disconnect.from_json(json.loads(json.dumps(proxy.disconnect_response(disconnect)))["disconnect"])
+    assert again == disconnect
+    transition = classify.on_disconnect(again.code, again.reason)
+    assert transition.state is (classify.ClientState.DISCONNECTED if code >= 4500 else classify.ClientState.CONNECTING)
+    assert transition.reason == reason
+
+
+@given(
+    code=st.integers(min_value=-10, max_value=2100),
+    message=st.text(max_size=20),
+    temporary=st.booleans(),
+)
+def test_custom_error_accepts_exactly_its_ranges(code: int, message: str, temporary: bool) -> None:
+    valid = (400 <= code <= 1999 or code in spec.ERRORS) and message.strip() != ""
+    try:
+        error = proxy.custom_error(code, message, temporary=temporary)
+    except ValueError:
+        assert not valid
+        return
+    assert valid
+    again = ReplyError.from_json(json.loads(json.dumps(proxy.error_response(error)))["error"])
+    assert (again.code, again.message, again.temporary) == (code, message, temporary)
+    expected = classify.ClientState.CONNECTING if temporary or code == 109 else classify.ClientState.DISCONNECTED
+    assert again.on_connect().state is expected
