@@ -9,10 +9,8 @@ a client's next state; :mod:`centrifugo_protocol.wire` decodes protocol messages
 :mod:`centrifugo_protocol.proxy` builds a proxy backend's answers.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from . import classify
-from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
 from ._codes import (
     ApiErrorCode,
     DisconnectCode,
@@ -37,6 +35,10 @@ from ._ranges import (
     TRANSPORT_CLOSE_CODES,
     UNSUBSCRIBE_CODES,
 )
+
+if TYPE_CHECKING:
+    from . import classify, proxy, wire
+    from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
 
 __version__ = "0.1.0"
 
@@ -68,4 +70,30 @@ __all__ = [
     "UnsubscribedCode",
     "__version__",
     "classify",
+    "proxy",
+    "wire",
 ]
+
+# The code families load with the package; the client-side codes and the submodules
+# load on first use (PEP 562), so a process that only looks codes up does not pay for
+# the rest. Type checkers read the imports above instead of this hook.
+_CLIENT_CODES = frozenset(("ClientErrorCode", "ConnectingCode", "DisconnectedCode", "SubscribingCode", "UnsubscribedCode"))
+_SUBMODULES = frozenset(("classify", "proxy", "wire"))
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        if name in _CLIENT_CODES:
+            from . import _client_codes
+
+            value = getattr(_client_codes, name)
+            globals()[name] = value
+            return value
+        if name in _SUBMODULES:
+            import importlib
+
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

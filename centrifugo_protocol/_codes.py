@@ -13,8 +13,6 @@ subclasses, so that ``Family | UnknownFamily`` is a closed union a type checker 
 check a ``match`` against.
 """
 
-from __future__ import annotations
-
 from enum import IntEnum, unique
 from typing import TYPE_CHECKING, ClassVar, Final, NoReturn, TypeVar, cast, final
 
@@ -128,7 +126,7 @@ class ReasonCodeEnum(CodeEnum):
 
     _reason: str
 
-    def __new__(cls, value: int) -> Self:
+    def __new__(cls, value: int) -> "Self":
         row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
@@ -188,7 +186,7 @@ class _Unknown:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._code})"
 
-    def __reduce__(self) -> tuple[type[Self], tuple[int]]:
+    def __reduce__(self) -> "tuple[type[Self], tuple[int]]":
         return (type(self), (self._code,))
 
 
@@ -230,7 +228,7 @@ class ErrorCode(CodeEnum):
     _message: str
     _temporary: bool
 
-    def __new__(cls, value: int) -> Self:
+    def __new__(cls, value: int) -> "Self":
         row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
@@ -250,16 +248,17 @@ class ErrorCode(CodeEnum):
         return self._temporary
 
     @classmethod
-    def lookup(cls, code: int) -> ErrorCode | UnknownErrorCode:
+    def lookup(cls, code: int) -> "ErrorCode | UnknownErrorCode":
         """Return the member for ``code``, or an :class:`UnknownErrorCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
         if type(code) is int:
-            found = _ERROR_MEMO.get(code)
-            if found is not None:
-                return found
+            try:
+                return _ERROR_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
         return _lookup_slow(_ERROR_MEMO, ErrorCode, UnknownErrorCode, code)
 
     INTERNAL = row(
@@ -347,16 +346,17 @@ class UnsubscribeCode(ReasonCodeEnum):
         return unsubscribe_resubscribes(self._value_)
 
     @classmethod
-    def lookup(cls, code: int) -> UnsubscribeCode | UnknownUnsubscribeCode:
+    def lookup(cls, code: int) -> "UnsubscribeCode | UnknownUnsubscribeCode":
         """Return the member for ``code``, or an :class:`UnknownUnsubscribeCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
         if type(code) is int:
-            found = _UNSUBSCRIBE_MEMO.get(code)
-            if found is not None:
-                return found
+            try:
+                return _UNSUBSCRIBE_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
         return _lookup_slow(_UNSUBSCRIBE_MEMO, UnsubscribeCode, UnknownUnsubscribeCode, code)
 
     SERVER = row(
@@ -397,16 +397,17 @@ class DisconnectCode(ReasonCodeEnum):
         return disconnect_reconnects(self._value_)
 
     @classmethod
-    def lookup(cls, code: int) -> DisconnectCode | UnknownDisconnectCode:
+    def lookup(cls, code: int) -> "DisconnectCode | UnknownDisconnectCode":
         """Return the member for ``code``, or an :class:`UnknownDisconnectCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
         if type(code) is int:
-            found = _DISCONNECT_MEMO.get(code)
-            if found is not None:
-                return found
+            try:
+                return _DISCONNECT_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
         return _lookup_slow(_DISCONNECT_MEMO, DisconnectCode, UnknownDisconnectCode, code)
 
     CONNECTION_CLOSED = row(
@@ -531,7 +532,7 @@ class ApiErrorCode(CodeEnum):
     _http_status: int
     _grpc_status: str
 
-    def __new__(cls, value: int) -> Self:
+    def __new__(cls, value: int) -> "Self":
         row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
@@ -547,7 +548,7 @@ class ApiErrorCode(CodeEnum):
         return self._message
 
     @property
-    def http_status(self) -> HTTPStatus:
+    def http_status(self) -> "HTTPStatus":
         """HTTP status the server uses for this code in transport error mode."""
         from http import HTTPStatus
 
@@ -559,16 +560,17 @@ class ApiErrorCode(CodeEnum):
         return self._grpc_status
 
     @classmethod
-    def lookup(cls, code: int) -> ApiErrorCode | UnknownApiErrorCode:
+    def lookup(cls, code: int) -> "ApiErrorCode | UnknownApiErrorCode":
         """Return the member for ``code``, or an :class:`UnknownApiErrorCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
         if type(code) is int:
-            found = _API_ERROR_MEMO.get(code)
-            if found is not None:
-                return found
+            try:
+                return _API_ERROR_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
         return _lookup_slow(_API_ERROR_MEMO, ApiErrorCode, UnknownApiErrorCode, code)
 
     INTERNAL = row(
@@ -728,7 +730,7 @@ class UnknownApiErrorCode(_Unknown):
     _family = ApiErrorCode
 
     @property
-    def http_status(self) -> HTTPStatus:
+    def http_status(self) -> "HTTPStatus":
         """HTTP status for this code in transport error mode: always 500."""
         from http import HTTPStatus
 

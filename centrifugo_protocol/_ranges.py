@@ -16,8 +16,6 @@ Rules kept here:
   below that it ends the subscription.
 """
 
-from __future__ import annotations
-
 from typing import Final
 
 __all__ = [

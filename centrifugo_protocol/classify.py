@@ -293,16 +293,6 @@ _SUBSCRIBE_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
 _SUBSCRIPTION_REFRESH_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
 
 
-def _remember(
-    memo: dict[Hashable, Transition[StateT]], key: Hashable, text: str | None, transition: Transition[StateT]
-) -> Transition[StateT]:
-    if text is None or len(text) <= _MEMO_TEXT_LIMIT:
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        memo[key] = transition
-    return transition
-
-
 def _optional_text(value: object, where: str, what: str) -> str | None:
     return None if value is None else check_text(value, where, what)
 
@@ -318,16 +308,32 @@ def _error_defaults(where: str, code: object, message: object, temporary: object
     return value, check_text(message, where, "message"), check_flag(temporary, where, "temporary")
 
 
-def _exact(code: object, text: object, flag: object = None) -> bool:
-    """Whether the arguments have exactly the types a memo key may hold."""
-    return (
-        type(code) is int
-        and (text is None or type(text) is str)
-        and (flag is None or flag is True or flag is False)
+# Each public function below starts with the hot path: a memo probe, taken only when
+# the arguments have exactly the types a memo key may hold, so that 3012.0 or
+# temporary=0 can never match a key made from 3012 or False. The key is the bare code
+# when every other argument is at its default, else the tuple of all arguments.
+# Everything else goes through the checks and the decision, then into the memo.
+
+
+def _remember(
+    memo: dict[Hashable, Transition[StateT]],
+    code: object,
+    options: tuple[object, ...],
+    defaults: tuple[object, ...],
+    transition: Transition[StateT],
+) -> Transition[StateT]:
+    keyable = type(code) is int and all(
+        option is None
+        or option is True
+        or option is False
+        or (type(option) is str and len(option) <= _MEMO_TEXT_LIMIT)
+        for option in options
     )
-
-
-# --- The public functions ---------------------------------------------------------------
+    if keyable:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[code if options == defaults else (code, *options)] = transition
+    return transition
 
 
 def on_disconnect(code: int, reason: str | None = None) -> Transition[ClientState]:
@@ -337,18 +343,20 @@ def on_disconnect(code: int, reason: str | None = None) -> Transition[ClientStat
     unknown one. Raises ``TypeError`` or ``ValueError`` for a code that is not a uint32
     ``int`` or a reason that is not a ``str``.
     """
-    key = (code, reason)
-    if type(code) is int and (reason is None or type(reason) is str):
-        found = _DISCONNECTS.get(key)
-        if found is not None:
-            return found
-        clean = True
-    else:
-        clean = False
-    transition = _decide_disconnect(
-        check_code(code, "on_disconnect()"), _optional_text(reason, "on_disconnect()", "reason")
-    )
-    return _remember(_DISCONNECTS, key, reason, transition) if clean else transition
+    if reason is None:
+        if type(code) is int:
+            try:
+                return _DISCONNECTS[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(reason) is str:
+        try:
+            return _DISCONNECTS[code, reason]
+        except KeyError:
+            pass
+    where = "on_disconnect()"
+    transition = _decide_disconnect(check_code(code, where), _optional_text(reason, where, "reason"))
+    return _remember(_DISCONNECTS, code, (reason,), (None,), transition)
 
 
 def on_close(code: int, reason: str = "") -> Transition[ClientState]:
@@ -358,16 +366,14 @@ def on_close(code: int, reason: str = "") -> Transition[ClientState]:
     another transport). Raises ``TypeError`` or ``ValueError`` for a code that is not a
     uint32 ``int`` or a reason that is not a ``str``.
     """
-    key = (code, reason)
     if type(code) is int and type(reason) is str:
-        found = _CLOSES.get(key)
-        if found is not None:
-            return found
-        clean = True
-    else:
-        clean = False
+        try:
+            return _CLOSES[code, reason]
+        except KeyError:
+            pass
     transition = _decide_close(check_code(code, "on_close()"), check_text(reason, "on_close()", "reason"))
-    return _remember(_CLOSES, key, reason, transition) if clean else transition
+    # No default form: the key is always the tuple, as probed above.
+    return _remember(_CLOSES, code, (reason,), (), transition)
 
 
 def on_connect_error(code: int, message: str | None = None, *, temporary: bool | None = None) -> Transition[ClientState]:
@@ -378,16 +384,23 @@ def on_connect_error(code: int, message: str | None = None, *, temporary: bool |
     when the reply has them, since they win. Raises ``TypeError`` or ``ValueError``
     for arguments of the wrong type or a code outside uint32.
     """
-    key = (code, message, temporary)
-    if _exact(code, message, temporary):
-        found = _CONNECT_ERRORS.get(key)
-        if found is not None:
-            return found
-        clean = True
-    else:
-        clean = False
+    if message is None and temporary is None:
+        if type(code) is int:
+            try:
+                return _CONNECT_ERRORS[code]
+            except KeyError:
+                pass
+    elif (
+        type(code) is int
+        and (message is None or type(message) is str)
+        and (temporary is None or temporary is True or temporary is False)
+    ):
+        try:
+            return _CONNECT_ERRORS[code, message, temporary]
+        except KeyError:
+            pass
     transition = _decide_connect_error(*_error_defaults("on_connect_error()", code, message, temporary))
-    return _remember(_CONNECT_ERRORS, key, message, transition) if clean else transition
+    return _remember(_CONNECT_ERRORS, code, (message, temporary), (None, None), transition)
 
 
 def on_refresh_error(code: int, message: str | None = None, *, temporary: bool | None = None) -> Transition[ClientState]:
@@ -396,16 +409,23 @@ def on_refresh_error(code: int, message: str | None = None, *, temporary: bool |
     :attr:`ClientState.CONNECTED` means: stay connected and retry the refresh later,
     with backoff. Defaults and errors as for :func:`on_connect_error`.
     """
-    key = (code, message, temporary)
-    if _exact(code, message, temporary):
-        found = _REFRESH_ERRORS.get(key)
-        if found is not None:
-            return found
-        clean = True
-    else:
-        clean = False
+    if message is None and temporary is None:
+        if type(code) is int:
+            try:
+                return _REFRESH_ERRORS[code]
+            except KeyError:
+                pass
+    elif (
+        type(code) is int
+        and (message is None or type(message) is str)
+        and (temporary is None or temporary is True or temporary is False)
+    ):
+        try:
+            return _REFRESH_ERRORS[code, message, temporary]
+        except KeyError:
+            pass
     transition = _decide_refresh_error(*_error_defaults("on_refresh_error()", code, message, temporary))
-    return _remember(_REFRESH_ERRORS, key, message, transition) if clean else transition
+    return _remember(_REFRESH_ERRORS, code, (message, temporary), (None, None), transition)
 
 
 def on_unsubscribe(code: int, reason: str | None = None) -> Transition[SubscriptionState]:
@@ -414,18 +434,20 @@ def on_unsubscribe(code: int, reason: str | None = None) -> Transition[Subscript
     ``reason=None`` stands for the built-in reason of a known code and ``""`` for an
     unknown one. Raises ``TypeError`` or ``ValueError`` for bad arguments.
     """
-    key = (code, reason)
-    if type(code) is int and (reason is None or type(reason) is str):
-        found = _UNSUBSCRIBES.get(key)
-        if found is not None:
-            return found
-        clean = True
-    else:
-        clean = False
-    transition = _decide_unsubscribe(
-        check_code(code, "on_unsubscribe()"), _optional_text(reason, "on_unsubscribe()", "reason")
-    )
-    return _remember(_UNSUBSCRIBES, key, reason, transition) if clean else transition
+    if reason is None:
+        if type(code) is int:
+            try:
+                return _UNSUBSCRIBES[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(reason) is str:
+        try:
+            return _UNSUBSCRIBES[code, reason]
+        except KeyError:
+            pass
+    where = "on_unsubscribe()"
+    transition = _decide_unsubscribe(check_code(code, where), _optional_text(reason, where, "reason"))
+    return _remember(_UNSUBSCRIBES, code, (reason,), (None,), transition)
 
 
 def on_subscribe_error(
@@ -442,18 +464,27 @@ def on_subscribe_error(
     (unrecoverable position) resubscribes without a position instead of ending the
     subscription. Defaults and errors as for :func:`on_connect_error`.
     """
-    key = (code, message, temporary, can_rebuild_state)
-    if _exact(code, message, temporary) and (can_rebuild_state is True or can_rebuild_state is False):
-        found = _SUBSCRIBE_ERRORS.get(key)
-        if found is not None:
-            return found
-        clean = True
-    else:
-        clean = False
+    if message is None and temporary is None and can_rebuild_state is False:
+        if type(code) is int:
+            try:
+                return _SUBSCRIBE_ERRORS[code]
+            except KeyError:
+                pass
+    elif (
+        type(code) is int
+        and (message is None or type(message) is str)
+        and (temporary is None or temporary is True or temporary is False)
+        and (can_rebuild_state is True or can_rebuild_state is False)
+    ):
+        try:
+            return _SUBSCRIBE_ERRORS[code, message, temporary, can_rebuild_state]
+        except KeyError:
+            pass
     where = "on_subscribe_error()"
     checked = _error_defaults(where, code, message, temporary)
     transition = _decide_subscribe_error(*checked, check_flag(can_rebuild_state, where, "can_rebuild_state"))
-    return _remember(_SUBSCRIBE_ERRORS, key, message, transition) if clean else transition
+    options = (message, temporary, can_rebuild_state)
+    return _remember(_SUBSCRIBE_ERRORS, code, options, (None, None, False), transition)
 
 
 def on_subscription_refresh_error(
@@ -464,18 +495,25 @@ def on_subscription_refresh_error(
     :attr:`SubscriptionState.SUBSCRIBED` means: stay subscribed and retry the refresh
     later, with backoff. Defaults and errors as for :func:`on_connect_error`.
     """
-    key = (code, message, temporary)
-    if _exact(code, message, temporary):
-        found = _SUBSCRIPTION_REFRESH_ERRORS.get(key)
-        if found is not None:
-            return found
-        clean = True
-    else:
-        clean = False
+    if message is None and temporary is None:
+        if type(code) is int:
+            try:
+                return _SUBSCRIPTION_REFRESH_ERRORS[code]
+            except KeyError:
+                pass
+    elif (
+        type(code) is int
+        and (message is None or type(message) is str)
+        and (temporary is None or temporary is True or temporary is False)
+    ):
+        try:
+            return _SUBSCRIPTION_REFRESH_ERRORS[code, message, temporary]
+        except KeyError:
+            pass
     transition = _decide_subscription_refresh_error(
         *_error_defaults("on_subscription_refresh_error()", code, message, temporary)
     )
-    return _remember(_SUBSCRIPTION_REFRESH_ERRORS, key, message, transition) if clean else transition
+    return _remember(_SUBSCRIPTION_REFRESH_ERRORS, code, (message, temporary), (None, None), transition)
 
 
 _CONNECTION_LOST: Final = Transition(

@@ -463,3 +463,21 @@ def test_public_names_are_exported() -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(centrifugo_protocol.__version__, str)
     assert centrifugo_protocol.__version__.count(".") == 2
+
+
+def test_lazy_names_load_on_first_use_and_unknown_names_fail() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, centrifugo_protocol as c\n"
+        "before = 'centrifugo_protocol._client_codes' in sys.modules, 'centrifugo_protocol.classify' in sys.modules\n"
+        "c.ConnectingCode, c.classify.on_disconnect(3012), c.wire.Disconnect, c.proxy.custom_error\n"
+        "print(before, 'ConnectingCode' in dir(c), 'wire' in dir(c))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "(False, False) True True", result.stderr
+    with pytest.raises(AttributeError, match="module 'centrifugo_protocol' has no attribute 'Nope'"):
+        getattr(centrifugo_protocol, "Nope")
+    assert centrifugo_protocol.UnsubscribedCode.CLIENT_CLOSED.reason == "client closed"
+    assert set(centrifugo_protocol.__all__) <= set(dir(centrifugo_protocol))
