@@ -41,3 +41,9 @@ def test_readme_code_tables_are_the_cli_markdown() -> None:
 def test_readme_gives_the_two_commands() -> None:
     assert "pip install . && python -m centrifugo_protocol 3012" in TEXT
     assert "pip install -e '.[test]' && python -m coverage run -m pytest && python -m coverage report" in TEXT
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(line for line in TEXT.splitlines() if "python -m coverage run -m pytest" in line)
+    assert command in ci.splitlines()
