@@ -123,7 +123,7 @@ def _error_action(code: int) -> str:
     rebuilt = classify.on_subscribe_error(code, can_rebuild_state=True)
     text = f"On connect, {_client_action(connect)}; on subscribe, {_subscription_action(subscribe)}"
     if rebuilt != subscribe:
-        text += f" (if the application can rebuild the channel's state, {_subscription_action(rebuilt)}{_forgets(rebuilt)})"
+        text += f"; if the application can rebuild the channel's state, {_subscription_action(rebuilt)}{_forgets(rebuilt)}"
     return text + "."
 
 
@@ -312,8 +312,7 @@ def _reason_table(family: type[ConnectingCode | DisconnectedCode | SubscribingCo
 
 def markdown() -> str:
     """The reference tables of every family, as Markdown (the README embeds this)."""
-    out: list[str] = []
-    out += ["### Client error codes (`ErrorCode`)", ""]
+    out = ["### Client error codes (`ErrorCode`)", ""]
     out += [
         f"Errors in replies to client commands. {_span(CLIENT_SIDE_ERROR_CODES)} are client-side (SDK) codes, "
         f"{_span(SERVER_ERROR_CODES)} belong to the server, and applications (proxies) use "

@@ -48,7 +48,7 @@ close frame only when its reason is not empty.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Final, Generic, NoReturn, TypeVar, cast, final
+from typing import TYPE_CHECKING, Final, Generic, NoReturn, TypeVar, final
 
 from ._client_codes import ConnectingCode, DisconnectedCode, SubscribingCode
 from ._codes import DisconnectCode, ErrorCode, UnsubscribeCode
@@ -117,8 +117,8 @@ class Transition(Generic[StateT]):
         refresh_token: bool = False,
         invalidate_state: bool = False,
     ) -> None:
-        given = cast(object, state)  # callers without a type checker can pass anything
-        if not isinstance(given, (ClientState, SubscriptionState)):
+        # Callers without a type checker can pass anything.
+        if not isinstance(state, (ClientState, SubscriptionState)):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(
                 f"Transition() expects a ClientState or SubscriptionState, got {show(state)} ({type(state).__name__})"
             )
@@ -265,7 +265,7 @@ def _v1_advice(reason: str) -> tuple[bool, str] | None:
 
     try:
         # Text that starts with "{" decodes to a JSON object or not at all.
-        fields = cast("dict[object, object]", json.loads(text))
+        fields: dict[object, object] = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         return None
     reconnect = fields.get("reconnect")

@@ -462,3 +462,147 @@ def test_transition_checks_its_fields(args: tuple[Any, ...], error: type[Excepti
     with pytest.raises(error) as caught:
         Transition(*args)
     assert words in str(caught.value)
+
+
+# --- The memo: same answers as a fresh computation, handed out again -----------------
+
+# Argument shapes for every entry point: defaults, texts, flags.
+CALLS: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
+    (classify.on_disconnect, (3012,), {}),
+    (classify.on_disconnect, (3012, "custom"), {}),
+    (classify.on_disconnect, (4001,), {}),
+    (classify.on_close, (1006,), {}),
+    (classify.on_close, (3500, "invalid token"), {}),
+    (classify.on_connect_error, (109,), {}),
+    (classify.on_connect_error, (100, "oops"), {}),
+    (classify.on_connect_error, (100,), {"temporary": False}),
+    (classify.on_refresh_error, (100,), {}),
+    (classify.on_refresh_error, (100, "oops"), {"temporary": False}),
+    (classify.on_unsubscribe, (2500,), {}),
+    (classify.on_unsubscribe, (2500, "custom"), {}),
+    (classify.on_subscribe_error, (112,), {}),
+    (classify.on_subscribe_error, (112,), {"can_rebuild_state": True}),
+    (classify.on_subscribe_error, (403, "no"), {"temporary": False}),
+    (classify.on_subscribe_error, (403,), {"temporary": True}),
+    (classify.on_subscription_refresh_error, (100,), {}),
+    (classify.on_subscription_refresh_error, (100, None), {"temporary": False}),
+]
+
+
+@pytest.mark.parametrize(("event", "args", "kwargs"), CALLS, ids=lambda v: getattr(v, "__name__", repr(v)))
+def test_repeated_calls_hand_out_the_remembered_answer(event: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    first = event(*args, **kwargs)
+    assert event(*args, **kwargs) is first
+
+
+def _memos() -> list[dict[Any, Any]]:
+    return [value for name, value in vars(classify).items() if name.isupper() and isinstance(value, dict)]
+
+
+event_calls = st.one_of(
+    st.tuples(st.just("disconnect"), codes, st.one_of(st.none(), st.sampled_from(["", "x", "no pong"]))),
+    st.tuples(st.just("unsubscribe"), codes, st.one_of(st.none(), st.sampled_from(["", "x"]))),
+    st.tuples(
+        st.just("subscribe"),
+        st.sampled_from([100, 109, 112, 403, 5]),
+        st.one_of(st.none(), st.sampled_from(["", "x"])),
+        st.one_of(st.none(), st.booleans()),
+        st.booleans(),
+    ),
+    st.tuples(
+        st.sampled_from(["connect", "refresh", "subscription_refresh"]),
+        st.sampled_from([100, 109, 112, 403, 5]),
+        st.one_of(st.none(), st.sampled_from(["", "x"])),
+        st.one_of(st.none(), st.booleans()),
+    ),
+)
+
+
+def _call(call: tuple[Any, ...]) -> Transition[Any]:
+    kind, code, text, *flags = call
+    if kind == "disconnect":
+        return classify.on_disconnect(code, text)
+    if kind == "unsubscribe":
+        return classify.on_unsubscribe(code, text)
+    if kind == "subscribe":
+        return classify.on_subscribe_error(code, text, temporary=flags[0], can_rebuild_state=flags[1])
+    events: dict[str, Any] = {
+        "connect": classify.on_connect_error,
+        "refresh": classify.on_refresh_error,
+        "subscription_refresh": classify.on_subscription_refresh_error,
+    }
+    transition: Transition[Any] = events[kind](code, text, temporary=flags[0])
+    return transition
+
+
+@given(calls=st.lists(event_calls, min_size=1, max_size=30))
+def test_memo_never_answers_for_other_arguments(calls: list[tuple[Any, ...]]) -> None:
+    remembered = [_call(call) for call in calls]
+    again = [_call(call) for call in calls]
+    for memo in _memos():
+        memo.clear()
+    fresh = [_call(call) for call in calls]
+    assert remembered == again == fresh
+
+
+def test_memo_keeps_answers_for_flags_and_texts() -> None:
+    classify.on_subscribe_error(403, "no", temporary=False)
+    classify.on_connect_error(100, "x", temporary=True)
+    classify.on_refresh_error(100, None, temporary=False)
+    classify.on_subscription_refresh_error(100, "x", temporary=None)
+    classify.on_unsubscribe(2500, "x")
+    classify.on_disconnect(3012, "x")
+    classify.on_subscribe_error(112, can_rebuild_state=True)
+    assert (403, "no", False, False) in classify._SUBSCRIBE_ERRORS
+    assert (112, None, None, True) in classify._SUBSCRIBE_ERRORS
+    assert (100, "x", True) in classify._CONNECT_ERRORS
+    assert (100, None, False) in classify._REFRESH_ERRORS
+    assert (100, "x", None) in classify._SUBSCRIPTION_REFRESH_ERRORS
+    assert (2500, "x") in classify._UNSUBSCRIBES
+    assert (3012, "x") in classify._DISCONNECTS
+    classify.on_disconnect(3012)
+    classify.on_close(1006, "")
+    assert 3012 in classify._DISCONNECTS
+    assert (1006, "") in classify._CLOSES
+
+
+def test_memo_skips_arguments_of_other_types() -> None:
+    class Text(str):
+        pass
+
+    classify.on_disconnect(DisconnectCode.NO_PONG)
+    classify.on_disconnect(3012, Text("x"))
+    classify.on_unsubscribe(UnsubscribeCode.INSUFFICIENT, "x")
+    assert classify._DISCONNECTS == {} and classify._UNSUBSCRIBES == {}
+
+
+def test_on_close_default_reason_is_empty() -> None:
+    assert classify.on_close(3500).reason == ""
+    assert classify.on_close(4001).reason == ""
+
+
+def test_wire_flags_override_built_in_defaults() -> None:
+    # 100 is temporary by default; an explicit False from the wire wins, and vice versa.
+    assert classify.on_refresh_error(100, temporary=False).state is DISCONNECTED
+    assert classify.on_subscription_refresh_error(100, temporary=False).state is UNSUBSCRIBED
+    assert classify.on_subscription_refresh_error(103, temporary=True).state is SUBSCRIBED
+    assert classify.on_refresh_error(103, "custom").reason == "custom"
+    assert classify.on_subscription_refresh_error(103).reason == "permission denied"
+
+
+def test_transition_error_messages_name_the_constructor() -> None:
+    with pytest.raises(ValueError, match=r"^Transition\(\) expects a code in 0\.\.4294967295 \(uint32\), got -1$"):
+        Transition(CONNECTING, -1, "x")
+    with pytest.raises(TypeError, match=r"^Transition\(\) expects reason to be a str, got None \(NoneType\)$"):
+        Transition(CONNECTING, 1, None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    with pytest.raises(TypeError, match=r"^Transition\(\) expects refresh_token to be a bool, got 1 \(int\)$"):
+        Transition(CONNECTING, 1, "x", 1)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    with pytest.raises(TypeError, match=r"^Transition\(\) expects invalidate_state to be a bool, got 0 \(int\)$"):
+        Transition(CONNECTING, 1, "x", False, 0)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    with pytest.raises(AttributeError, match=r"^Transition is immutable; cannot delete '_code'$"):
+        del Transition(CONNECTING, 1, "x")._code
+
+
+def test_transitions_hash_apart() -> None:
+    hashes = {hash(Transition(CONNECTING, code, "x")) for code in range(100)}
+    assert len(hashes) > 90

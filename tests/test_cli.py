@@ -168,7 +168,11 @@ def test_error_actions_come_from_classify(capsys: pytest.CaptureFixture[str]) ->
         "On connect, the client fetches a new token and reconnects; "
         "on subscribe, the client fetches a new subscription token and resubscribes."
     )
-    assert "if the application can rebuild the channel's state, the client resubscribes, after dropping cached stream positions" in by_code[112]["action"]
+    assert by_code[112]["action"] == (
+        "On connect, the client stops (disconnected) and does not reconnect; "
+        "on subscribe, the subscription ends (unsubscribed); "
+        "if the application can rebuild the channel's state, the client resubscribes, after dropping cached stream positions."
+    )
     assert by_code[103]["action"] == (
         "On connect, the client stops (disconnected) and does not reconnect; "
         "on subscribe, the subscription ends (unsubscribed)."
@@ -312,3 +316,114 @@ def test_outcome_words_cover_every_state() -> None:
     assert set(_cli._SUBSCRIPTION_OUTCOMES) == set(classify.SubscriptionState)
     assert _cli._client_action(classify.on_refresh_error(100)) == "the client stays connected and retries later"
     assert _cli._subscription_action(classify.on_subscription_refresh_error(100)) == "the subscription stays and retries later"
+
+
+def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    from centrifugo_protocol import ClientErrorCode, DisconnectCode, ErrorCode, UnknownDisconnectCode, UnknownErrorCode, UnsubscribeCode
+
+    assert main(["100", "3", "2000", "3000", "4501"]) == 0
+    expected = f"""\
+100  ErrorCode.INTERNAL  (error in a reply to a client command)
+  message: "internal server error"
+  temporary: yes
+  {ErrorCode.INTERNAL.description}
+  -> On connect, the client reconnects; on subscribe, the client resubscribes.
+
+100  ApiErrorCode.INTERNAL  (server HTTP/gRPC API error)
+  message: "internal server error"
+  http_status: 500
+  grpc_status: "INTERNAL"
+  The server failed while handling the API call; trying again later may work.
+  -> A server API reply; in transport error mode HTTP 500, gRPC INTERNAL.
+
+3  ErrorCode, not a listed code  (error in a reply to a client command)
+  temporary: decided by the wire
+  {UnknownErrorCode(3).description}
+  -> On connect, the client reconnects; on subscribe, the client resubscribes.
+
+3  ClientErrorCode.CLIENT_DISCONNECTED  (error event raised by an SDK itself)
+  {ClientErrorCode.CLIENT_DISCONNECTED.description}
+  -> Reported by the SDK itself in an error event; the server never sends it.
+
+2000  UnsubscribeCode.SERVER  (unsubscribe push)
+  reason: "server unsubscribe"
+  resubscribe: no
+  {UnsubscribeCode.SERVER.description}
+  -> The subscription ends (unsubscribed).
+
+2000  close code, not a listed code  (WebSocket close frame)
+  reason: "transport closed"
+  reconnect: yes
+  A close code of the transport itself (below 3000), not one Centrifugo assigns; SDKs report it with client code 1 'transport closed'.
+  -> The client reconnects.
+
+3000  DisconnectCode.CONNECTION_CLOSED  (disconnect push or close frame)
+  reason: "connection closed"
+  reconnect: yes
+  {DisconnectCode.CONNECTION_CLOSED.description}
+  -> The client reconnects.
+
+4501  DisconnectCode, not a listed code  (disconnect push or close frame)
+  reconnect: no
+  {UnknownDisconnectCode(4501).description}
+  -> The client stops (disconnected) and does not reconnect.
+"""
+    assert capsys.readouterr().out == expected
+
+
+def test_unknown_app_error_text_mentions_the_wire_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    (record,) = [r for r in run_json(capsys, "1009") if r["family"] == "error"]
+    assert record["action"] == (
+        "On connect, the client stops (disconnected) and does not reconnect; on subscribe, the subscription ends "
+        "(unsubscribed). With temporary=true on the wire, the client retries instead."
+    )
+    (close,) = [r for r in run_json(capsys, "1009") if r["family"] == "close"]
+    assert close["description"] == (
+        "A close code of the transport itself (below 3000), not one Centrifugo assigns; "
+        "SDKs report it with client code 3 'message size limit exceeded'."
+    )
+    assert close["action"] == "The client stops (disconnected) and does not reconnect."
+
+
+def test_json_is_indented_by_two(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--json", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('[\n  {\n    "family": "unsubscribe",\n    "code": 2000,\n')
+    assert out.endswith("\n  }\n]\n")
+
+
+def test_help_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"], prog="centrifugo-codes")
+    assert caught.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for words in (
+        "usage: centrifugo-codes [-h] [--json | --markdown] [CODE ...]",
+        "Explain Centrifugo protocol codes: client errors, unsubscribes, disconnects, transport closes and "
+        "server API errors, and what a client does after each.",
+        "CODE a code from a log, 0-4294967295",
+        "--json print a JSON list of objects, one per family a code is in",
+        "--markdown print the reference tables of every family",
+        "examples: centrifugo-codes 3012 what a disconnect with code 3012 means",
+        "centrifugo-codes --markdown the reference tables of every family",
+        "4500-4999 its terminal ones",
+    ):
+        assert words in out
+
+
+def test_errors_name_the_program_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--markdown", "1"], prog="centrifugo-codes")
+    assert capsys.readouterr().err == "centrifugo-codes: error: --markdown prints every table and takes no CODE\n"
+    with pytest.raises(SystemExit):
+        main([], prog="centrifugo-codes")
+    assert capsys.readouterr().err == (
+        "centrifugo-codes: error: give at least one CODE (or --json / --markdown for every code)\n"
+    )
+
+
+def test_table_cells_escape_pipes() -> None:
+    from centrifugo_protocol import _cli
+
+    assert _cli._cell("a|b") == "a\\|b"
+    assert _cli._cell(3) == "3"

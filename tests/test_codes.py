@@ -481,3 +481,83 @@ def test_lazy_names_load_on_first_use_and_unknown_names_fail() -> None:
         getattr(centrifugo_protocol, "Nope")
     assert centrifugo_protocol.UnsubscribedCode.CLIENT_CLOSED.reason == "client closed"
     assert set(centrifugo_protocol.__all__) <= set(dir(centrifugo_protocol))
+
+
+def test_row_carries_every_field_it_is_given() -> None:
+    full = _codes.row(
+        7, description="d", message="m", reason="r", temporary=True, http_status=404, grpc_status="NOT_FOUND"
+    )
+    assert full == 7 and type(full) is _codes.Row
+    assert (full.description, full.message, full.reason, full.temporary, full.http_status, full.grpc_status) == (
+        "d", "m", "r", True, 404, "NOT_FOUND",
+    )  # fmt: skip
+    falsy = _codes.row(0, description="", message="", temporary=False, http_status=0)
+    assert (falsy.message, falsy.temporary, falsy.http_status) == ("", False, 0)
+    with pytest.raises(AttributeError):
+        _ = _codes.row(1, description="d").reason
+
+
+def test_unknown_refusal_names_the_member() -> None:
+    with pytest.raises(ValueError) as caught:
+        UnknownDisconnectCode(3012)
+    assert str(caught.value) == (
+        "UnknownDisconnectCode() got 3012, which is the known code <DisconnectCode.NO_PONG: 3012>; "
+        "use DisconnectCode.lookup(3012) to get a member or an unknown code"
+    )
+
+
+def test_unknown_immutability_messages() -> None:
+    value = UnknownErrorCode(1000)
+    with pytest.raises(AttributeError, match=r"^UnknownErrorCode is immutable; cannot set 'code'$"):
+        value.code = 1  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    with pytest.raises(AttributeError, match=r"^UnknownErrorCode is immutable; cannot delete '_code'$"):
+        del value._code
+
+
+def test_unknowns_hash_apart() -> None:
+    assert len({hash(UnknownDisconnectCode(code)) for code in range(4000, 4100)}) > 90
+    assert hash(UnknownDisconnectCode(4001)) != hash(UnknownErrorCode(4001))
+
+
+def test_lookup_memo_keeps_unknown_codes_up_to_its_limit() -> None:
+    limit = _codes._MEMO_LIMIT
+    first = {code: DisconnectCode.lookup(code) for code in range(200_000, 200_000 + limit)}
+    assert len(_codes._DISCONNECT_MEMO) == len(DisconnectCode) + limit
+    assert all(DisconnectCode.lookup(code) is value for code, value in first.items())
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [
+        (4001, "A custom disconnect from the application, in its reconnect band (4000-4499); the client reconnects."),
+        (
+            4501,
+            "A custom disconnect from the application, in its terminal band (4500-4999); "
+            "the client stops (disconnected) and does not reconnect.",
+        ),
+        (
+            3600,
+            "An unassigned code in the server's band (3000-3999), perhaps from a newer server; "
+            "the client stops (disconnected) and does not reconnect.",
+        ),
+        (5000, "A code from 5000 up, outside every assigned band; the client reconnects."),
+    ],
+)
+def test_unknown_disconnect_descriptions_in_full(code: int, description: str) -> None:
+    assert UnknownDisconnectCode(code).description == description
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [
+        (2001, "An unassigned unsubscribe code (2000-2999); by the rule for codes below 2500, the subscription ends (unsubscribed)."),
+        (2600, "An unassigned unsubscribe code (2000-2999); by the rule for codes from 2500 up, the client subscribes again."),
+        (
+            1,
+            "A number outside the unsubscribe range 2000-2999, which the server does not send; "
+            "by the rule for codes below 2500, the subscription ends (unsubscribed).",
+        ),
+    ],
+)
+def test_unknown_unsubscribe_descriptions_in_full(code: int, description: str) -> None:
+    assert UnknownUnsubscribeCode(code).description == description

@@ -84,8 +84,9 @@ def test_custom_disconnect_accepts_reasons_up_to_32_bytes(reason: str) -> None:
 def test_custom_disconnect_counts_reason_bytes_not_characters(reason: str, size: int) -> None:
     with pytest.raises(ValueError) as caught:
         proxy.custom_disconnect(4500, reason)
-    assert str(caught.value).startswith(
-        f"custom_disconnect() expects a reason of at most 32 bytes in UTF-8 (it travels in a WebSocket close frame), got {size} bytes: "
+    assert str(caught.value) == (
+        "custom_disconnect() expects a reason of at most 32 bytes in UTF-8 "
+        f"(it travels in a WebSocket close frame), got {size} bytes: {reason!r}"
     )
 
 
@@ -94,7 +95,7 @@ def test_custom_disconnect_counts_reason_bytes_not_characters(reason: str, size:
     [
         ((False, "x"), TypeError, "custom_disconnect() expects an int code, got False (bool)"),
         ((4500, 7), TypeError, "custom_disconnect() expects reason to be a str, got 7 (int)"),
-        ((4500, "\ud800"), ValueError, "custom_disconnect() expects a reason that can be encoded as UTF-8"),
+        ((4500, "\ud800"), ValueError, "custom_disconnect() expects a reason that can be encoded as UTF-8, got '\\ud800'"),
     ],
 )
 def test_custom_disconnect_rejects_bad_arguments(args: tuple[Any, ...], error: type[Exception], words: str) -> None:

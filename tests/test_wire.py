@@ -321,3 +321,37 @@ def test_constructors_check_their_arguments(make: Any, error: type[Exception], w
     with pytest.raises(error) as caught:
         make()
     assert words in str(caught.value)
+
+
+def test_exception_args_and_defaults() -> None:
+    assert ReplyError(100).args == (100, "", False)
+    assert ReplyError(111, "slow down", True).args == (111, "slow down", True)
+    assert (ReplyError(100).message, ReplyError(100).temporary) == ("", False)
+    assert ApiError(104).args == (104, "")
+    assert ApiError(104, "not found").args == (104, "not found")
+    assert ApiError(104).message == ""
+    assert Disconnect(3012).reason == ""
+
+
+def test_reply_error_passes_its_wire_fields_to_every_event() -> None:
+    # 100 is temporary by default and says "internal server error"; this reply says otherwise.
+    error = ReplyError(100, "maintenance", False)
+    for transition in (error.on_connect(), error.on_refresh(), error.on_subscribe(), error.on_subscription_refresh()):
+        assert (transition.code, transition.reason) == (100, "maintenance")
+    assert error.on_connect().state is classify.ClientState.DISCONNECTED
+    assert error.on_refresh().state is classify.ClientState.DISCONNECTED
+    assert error.on_subscribe().state is classify.SubscriptionState.UNSUBSCRIBED
+    assert error.on_subscription_refresh().state is classify.SubscriptionState.UNSUBSCRIBED
+    custom = ReplyError(1000, "busy", True)
+    assert custom.on_refresh().state is classify.ClientState.CONNECTED
+    assert custom.on_subscription_refresh().state is classify.SubscriptionState.SUBSCRIBED
+    assert custom.on_subscribe().state is classify.SubscriptionState.SUBSCRIBING
+
+
+def test_push_immutability_messages_and_hashes() -> None:
+    with pytest.raises(AttributeError, match=r"^Unsubscribe is immutable; cannot delete '_reason'$"):
+        del Unsubscribe(2000)._reason
+    with pytest.raises(AttributeError, match=r"^Disconnect is immutable; cannot set 'code'$"):
+        Disconnect(3012).code = 1  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    assert len({hash(Disconnect(code, "x")) for code in range(100)}) > 90
+    assert hash(Disconnect(1, "x")) != hash(Unsubscribe(1, "x"))

@@ -1,0 +1,43 @@
+# pyright: reportPrivateUsage=false
+"""Test-wide settings: hypothesis profiles.
+
+``ci`` (the default) is thorough; ``mutation`` runs fewer examples per property so that
+mutmut can run the suite once per mutant in reasonable time (select it with
+``HYPOTHESIS_PROFILE=mutation``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("mutation", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> None:
+    """Start every test with empty memos, so that each test exercises the decisions
+    themselves rather than an answer an earlier test left behind."""
+    from centrifugo_protocol import _codes, classify
+
+    for name in dir(classify):
+        value = getattr(classify, name)
+        if name.isupper() and name.startswith("_") and isinstance(value, dict):
+            value.clear()
+    _reset(_codes._ERROR_MEMO, _codes.ErrorCode)
+    _reset(_codes._UNSUBSCRIBE_MEMO, _codes.UnsubscribeCode)
+    _reset(_codes._DISCONNECT_MEMO, _codes.DisconnectCode)
+    _reset(_codes._API_ERROR_MEMO, _codes.ApiErrorCode)
+
+
+def _reset(memo: dict[int, Any], family: Iterable[Any]) -> None:
+    memo.clear()
+    memo.update((member.value, member) for member in family)
