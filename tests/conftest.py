@@ -1,22 +1,25 @@
 # pyright: reportPrivateUsage=false
-"""Test-wide settings: hypothesis profiles.
+"""Test-wide settings: hypothesis profiles and fresh memos.
 
 ``ci`` (the default) is thorough; ``mutation`` runs fewer examples per property so that
-mutmut can run the suite once per mutant in reasonable time (select it with
-``HYPOTHESIS_PROFILE=mutation``).
+mutmut can run the suite once per mutant in reasonable time. mutmut runs the tests
+from its ``mutants/`` copy of the tree, where ``mutation`` is the default; elsewhere
+``HYPOTHESIS_PROFILE`` selects a profile.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("mutation", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+_UNDER_MUTMUT = Path(__file__).resolve().parent.parent.name == "mutants"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mutation" if _UNDER_MUTMUT else "ci"))
 
 
 import pytest  # noqa: E402

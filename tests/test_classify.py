@@ -476,8 +476,10 @@ CALLS: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
     (classify.on_connect_error, (109,), {}),
     (classify.on_connect_error, (100, "oops"), {}),
     (classify.on_connect_error, (100,), {"temporary": False}),
+    (classify.on_connect_error, (101,), {"temporary": True}),
     (classify.on_refresh_error, (100,), {}),
     (classify.on_refresh_error, (100, "oops"), {"temporary": False}),
+    (classify.on_refresh_error, (101, None), {"temporary": True}),
     (classify.on_unsubscribe, (2500,), {}),
     (classify.on_unsubscribe, (2500, "custom"), {}),
     (classify.on_subscribe_error, (112,), {}),
@@ -486,6 +488,8 @@ CALLS: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
     (classify.on_subscribe_error, (403,), {"temporary": True}),
     (classify.on_subscription_refresh_error, (100,), {}),
     (classify.on_subscription_refresh_error, (100, None), {"temporary": False}),
+    (classify.on_subscription_refresh_error, (101, "x"), {"temporary": True}),
+    (classify.on_subscription_refresh_error, (101, "x"), {}),
 ]
 
 
@@ -583,6 +587,15 @@ def test_on_close_default_reason_is_empty() -> None:
 
 def test_wire_flags_override_built_in_defaults() -> None:
     # 100 is temporary by default; an explicit False from the wire wins, and vice versa.
+    # The default answers are asked for first, so a memo that mixed them up would show.
+    for event in (classify.on_connect_error, classify.on_refresh_error, classify.on_subscription_refresh_error):
+        event(100)
+        event(103)
+    classify.on_subscribe_error(100)
+    assert classify.on_connect_error(100, temporary=False).state is DISCONNECTED
+    assert classify.on_connect_error(103, temporary=True).state is CONNECTING
+    assert classify.on_subscribe_error(100, temporary=False).state is UNSUBSCRIBED
+    assert classify.on_refresh_error(103, temporary=True).state is CONNECTED
     assert classify.on_refresh_error(100, temporary=False).state is DISCONNECTED
     assert classify.on_subscription_refresh_error(100, temporary=False).state is UNSUBSCRIBED
     assert classify.on_subscription_refresh_error(103, temporary=True).state is SUBSCRIBED

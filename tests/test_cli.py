@@ -396,7 +396,11 @@ def test_help_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["--help"], prog="centrifugo-codes")
     assert caught.value.code == 0
-    out = " ".join(capsys.readouterr().out.split())
+    raw = capsys.readouterr().out
+    # The examples keep their own line breaks and columns.
+    assert "\n  centrifugo-codes 3012            what a disconnect with code 3012 means\n" in raw
+    assert "\nUnknown codes are explained by the protocol's range rules: 4000-4499 are an\n" in raw
+    out = " ".join(raw.split())
     for words in (
         "usage: centrifugo-codes [-h] [--json | --markdown] [CODE ...]",
         "Explain Centrifugo protocol codes: client errors, unsubscribes, disconnects, transport closes and "
