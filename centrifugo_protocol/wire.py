@@ -37,7 +37,7 @@ from ._codes import (
     UnknownUnsubscribeCode,
     UnsubscribeCode,
 )
-from ._ranges import MAX_CODE, check_code, check_flag, check_text, show
+from ._ranges import check_code, check_flag, check_text, show
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -105,14 +105,10 @@ def _fields(data: object, kind: str) -> Mapping[object, object]:
 def _read_code(fields: Mapping[object, object], kind: str) -> int:
     if "code" not in fields:
         raise WireFormatError(f"{kind}: field 'code' is required but missing")
-    value = fields["code"]
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise WireFormatError(
-            f"{kind}: field 'code' must be an integer, got {show(value)} ({type(value).__name__})"
-        )
-    if not 0 <= value <= MAX_CODE:
-        raise WireFormatError(f"{kind}: field 'code' must be in 0..{MAX_CODE} (uint32), got {show(value)}")
-    return int(value)
+    try:
+        return check_code(fields["code"], f"{kind}: field 'code'")  # the one uint32 rule
+    except (TypeError, ValueError) as error:
+        raise WireFormatError(str(error)) from None
 
 
 def _read_text(fields: Mapping[object, object], name: str, kind: str) -> str:

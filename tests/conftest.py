@@ -17,7 +17,10 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("mutation", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized, so that a mutant's verdict does not depend on the run.
+settings.register_profile(
+    "mutation", max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 _UNDER_MUTMUT = Path(__file__).resolve().parent.parent.name == "mutants"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mutation" if _UNDER_MUTMUT else "ci"))
 

@@ -118,6 +118,15 @@ def test_push_round_trip(push: type[Any], code: int, reason: str) -> None:
     assert push.from_json(json.loads(json.dumps(value.to_json()))) == value
 
 
+def test_code_bounds_are_inclusive() -> None:
+    assert Disconnect.from_json({"code": 0}).code == 0
+    assert Disconnect.from_json({"code": spec.UINT32_MAX}).code == spec.UINT32_MAX
+    with pytest.raises(WireFormatError):
+        Disconnect.from_json({"code": spec.UINT32_MAX + 1})
+    with pytest.raises(WireFormatError):
+        Disconnect.from_json({"code": -1})
+
+
 def test_absent_optional_fields_take_zero_values() -> None:
     error = ReplyError.from_json({"code": 100})
     assert (error.code, error.message, error.temporary) == (100, "", False)
@@ -143,13 +152,13 @@ def test_code_stays_the_plain_wire_int() -> None:
         (ReplyError, None, "ReplyError payload: expected a JSON object, got None (NoneType)"),
         (ReplyError, "x", "ReplyError payload: expected a JSON object, got 'x' (str)"),
         (ReplyError, {}, "ReplyError payload: field 'code' is required but missing"),
-        (ReplyError, {"code": True}, "ReplyError payload: field 'code' must be an integer, got True (bool)"),
-        (ReplyError, {"code": 1.0}, "ReplyError payload: field 'code' must be an integer, got 1.0 (float)"),
-        (ReplyError, {"code": "1"}, "ReplyError payload: field 'code' must be an integer, got '1' (str)"),
-        (ReplyError, {"code": None}, "ReplyError payload: field 'code' must be an integer, got None (NoneType)"),
-        (ReplyError, {"code": -1}, "ReplyError payload: field 'code' must be in 0..4294967295 (uint32), got -1"),
-        (ReplyError, {"code": 2**32}, "ReplyError payload: field 'code' must be in 0..4294967295 (uint32), got 4294967296"),
-        (ReplyError, {"code": 2**70000}, "ReplyError payload: field 'code' must be in 0..4294967295 (uint32), got <int of 70001 bits>"),
+        (ReplyError, {"code": True}, "ReplyError payload: field 'code' expects an int code, got True (bool)"),
+        (ReplyError, {"code": 1.0}, "ReplyError payload: field 'code' expects an int code, got 1.0 (float)"),
+        (ReplyError, {"code": "1"}, "ReplyError payload: field 'code' expects an int code, got '1' (str)"),
+        (ReplyError, {"code": None}, "ReplyError payload: field 'code' expects an int code, got None (NoneType)"),
+        (ReplyError, {"code": -1}, "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got -1"),
+        (ReplyError, {"code": 2**32}, "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got 4294967296"),
+        (ReplyError, {"code": 2**70000}, "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got <int of 70001 bits>"),
         (ReplyError, {"code": 1, "message": None}, "ReplyError payload: field 'message' must be a string, got None (NoneType)"),
         (ReplyError, {"code": 1, "message": 5}, "ReplyError payload: field 'message' must be a string, got 5 (int)"),
         (ReplyError, {"code": 1, "temporary": 1}, "ReplyError payload: field 'temporary' must be a boolean, got 1 (int)"),
@@ -177,7 +186,7 @@ def test_deeply_nested_payload_fails_cleanly() -> None:
         deep = [deep]
     with pytest.raises(WireFormatError, match="expected a JSON object"):
         ReplyError.from_json(deep)
-    with pytest.raises(WireFormatError, match="field 'code' must be an integer"):
+    with pytest.raises(WireFormatError, match="field 'code' expects an int code"):
         ReplyError.from_json({"code": deep})
 
 
