@@ -103,10 +103,20 @@ def test_module_main_runs_in_process(monkeypatch: pytest.MonkeyPatch, capsys: py
     assert capsys.readouterr().out.startswith("2500  UnsubscribeCode.INSUFFICIENT")
 
 
+def test_no_module_needs_typing_extensions_at_run_time() -> None:
+    code = (
+        "import sys, centrifugo_protocol.classify, centrifugo_protocol.wire, centrifugo_protocol.proxy\n"
+        "import centrifugo_protocol._cli\n"
+        "print('typing_extensions' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
+
+
 def test_importing_the_package_pulls_in_no_cli_json_or_argparse() -> None:
     code = (
         "import sys, centrifugo_protocol, centrifugo_protocol.classify\n"
-        "heavy = {'argparse', 'json', 'centrifugo_protocol._cli', 'dataclasses', 'http'}\n"
+        "heavy = {'argparse', 'json', 'centrifugo_protocol._cli', 'dataclasses', 'http', 'typing_extensions'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
@@ -268,7 +278,14 @@ def test_every_uint32_is_explained(code: int) -> None:
 
 
 @settings(max_examples=300)
-@given(arg=st.text(max_size=30))
+@given(
+    arg=st.one_of(
+        st.text(max_size=30),
+        st.text(min_size=500, max_size=2000),
+        st.from_regex(r"-?[0-9]{1,40}", fullmatch=True),
+        st.from_regex(r"[0-9]{4000,4400}", fullmatch=True),
+    )
+)
 def test_any_argument_is_a_code_or_a_clean_error(arg: str) -> None:
     import contextlib
     import io
