@@ -256,6 +256,13 @@ def _decide_subscription_refresh_error(code: int, message: str, temporary: bool)
     return Transition(_SUBSCRIBED if retry else _UNSUBSCRIBED, code, message)
 
 
+# Leaving connected puts every subscription back to subscribing, reported with
+# client code 1; one answer serves every subscription.
+_CONNECTION_LOST: Final = Transition(
+    _SUBSCRIBING, SubscribingCode.TRANSPORT_CLOSED.code, SubscribingCode.TRANSPORT_CLOSED.reason
+)
+
+
 def _v1_advice(reason: str) -> tuple[bool, str] | None:
     """Protocol v1 put ``{"reason": ..., "reconnect": bool}`` into the close reason."""
     text = reason.strip()
@@ -514,11 +521,6 @@ def on_subscription_refresh_error(
         *_error_defaults("on_subscription_refresh_error()", code, message, temporary)
     )
     return _remember(_SUBSCRIPTION_REFRESH_ERRORS, code, (message, temporary), (None, None), transition)
-
-
-_CONNECTION_LOST: Final = Transition(
-    _SUBSCRIBING, SubscribingCode.TRANSPORT_CLOSED.code, SubscribingCode.TRANSPORT_CLOSED.reason
-)
 
 
 def on_connection_lost() -> Transition[SubscriptionState]:
