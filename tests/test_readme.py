@@ -47,3 +47,12 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     command = next(line for line in TEXT.splitlines() if "python -m coverage run -m pytest" in line)
     assert command in ci.splitlines()
+
+
+def test_quick_start_output_is_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    from centrifugo_protocol._cli import main
+
+    shown = re.search(r"python -m centrifugo_protocol 3012\n```\n\n```text\n(.*?)```", TEXT, flags=re.DOTALL)
+    assert shown, "the quick start shows the output of its command"
+    assert main(["3012"]) == 0
+    assert capsys.readouterr().out == shown.group(1)
