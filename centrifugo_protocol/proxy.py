@@ -12,9 +12,11 @@ backend (the proxy), whose JSON answer may refuse the client in one of two ways:
   the reason may be at most :data:`MAX_DISCONNECT_REASON_BYTES` bytes of UTF-8
   because it travels in a WebSocket close frame.
 
-Every other number is reserved by the server. A code in the wrong band is not a
-cosmetic slip: a terminal code sent as 4499 makes clients reconnect forever. So the
-builders here refuse anything outside these ranges, with a message naming the range.
+Every other number is reserved by the server. A code outside these bands is not a
+cosmetic slip: a disconnect meant to be final but sent as 5000 makes clients reconnect
+forever. So the builders here refuse anything outside the bands, with a message that
+names them; choosing the right band is the caller's part, which the constant names
+make plain.
 
 Centrifugo ignores custom errors and disconnects in answers to refresh and
 subscription refresh requests (the client is told "expired" instead); use them in

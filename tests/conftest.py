@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Derandomized, so that a mutant's verdict does not depend on the run.
 settings.register_profile(
     "mutation", max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
