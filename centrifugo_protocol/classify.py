@@ -320,6 +320,8 @@ def _error_defaults(where: str, code: object, message: object, temporary: object
 # temporary=0 can never match a key made from 3012 or False. The key is the bare code
 # when every other argument is at its default, else the tuple of all arguments.
 # Everything else goes through the checks and the decision, then into the memo.
+# The probe is written out in each function rather than shared: a helper would add a
+# Python call to every answer, about a third of what an answer costs.
 
 
 def _remember(
