@@ -1,7 +1,8 @@
 """The four code families a Centrifugo server sends, and their unknown counterparts.
 
-Each family is one table that reads like the protocol's own list: one line a member,
-``NAME = code, wire text, [flags,] description``. Flags that a range rule decides
+Each family is one table that reads like the protocol's own list, one entry a member:
+``NAME = row(code, message=... or reason=..., [flags,] description=...)``, the wire
+text exactly as the server sends it. Flags that a range rule decides
 (``reconnect``, ``resubscribe``) are not in the tables: the members ask the same
 function in :mod:`centrifugo_protocol._ranges` that decides for codes nobody has
 listed, so the two can never disagree.
