@@ -88,11 +88,11 @@ class SubscriptionState(Enum):
     SUBSCRIBED = "subscribed"
 
 
-StateT = TypeVar("StateT", ClientState, SubscriptionState)
+_StateT = TypeVar("_StateT", ClientState, SubscriptionState)
 
 
 @final
-class Transition(Generic[StateT]):
+class Transition(Generic[_StateT]):
     """The outcome of one event: the next state and what to report and forget with it.
 
     Immutable and compared by value. ``code`` and ``reason`` are what the client
@@ -103,7 +103,7 @@ class Transition(Generic[StateT]):
     __slots__ = ("_code", "_invalidate_state", "_reason", "_refresh_token", "_state")
     __match_args__ = ("state", "code", "reason", "refresh_token", "invalidate_state")
 
-    _state: StateT
+    _state: _StateT
     _code: int
     _reason: str
     _refresh_token: bool
@@ -111,7 +111,7 @@ class Transition(Generic[StateT]):
 
     def __init__(
         self,
-        state: StateT,
+        state: _StateT,
         code: int,
         reason: str,
         refresh_token: bool = False,
@@ -130,7 +130,7 @@ class Transition(Generic[StateT]):
         setter(self, "_invalidate_state", check_flag(invalidate_state, "Transition()", "invalidate_state"))
 
     @property
-    def state(self) -> StateT:
+    def state(self) -> _StateT:
         """The state the client or subscription goes to."""
         return self._state
 
@@ -155,7 +155,7 @@ class Transition(Generic[StateT]):
         the subscription's own position for a subscription."""
         return self._invalidate_state
 
-    def _fields(self) -> tuple[StateT, int, str, bool, bool]:
+    def _fields(self) -> tuple[_StateT, int, str, bool, bool]:
         return (self._state, self._code, self._reason, self._refresh_token, self._invalidate_state)
 
     def __eq__(self, other: object) -> bool:
@@ -178,7 +178,7 @@ class Transition(Generic[StateT]):
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"Transition is immutable; cannot delete {name!r}")
 
-    def __reduce__(self) -> tuple[type[Transition[StateT]], tuple[StateT, int, str, bool, bool]]:
+    def __reduce__(self) -> tuple[type[Transition[_StateT]], tuple[_StateT, int, str, bool, bool]]:
         return (Transition, self._fields())
 
 
@@ -325,12 +325,12 @@ def _error_defaults(where: str, code: object, message: object, temporary: object
 
 
 def _remember(
-    memo: dict[Hashable, Transition[StateT]],
+    memo: dict[Hashable, Transition[_StateT]],
     code: object,
     options: tuple[object, ...],
     defaults: tuple[object, ...],
-    transition: Transition[StateT],
-) -> Transition[StateT]:
+    transition: Transition[_StateT],
+) -> Transition[_StateT]:
     keyable = type(code) is int and all(
         option is None
         or option is True
