@@ -116,3 +116,29 @@ def test_verifytypes_reports_full_completeness(tmp_path: Path) -> None:
     assert completeness["completenessScore"] == 1.0, json.dumps(completeness, indent=1)[:4000]
     assert completeness["exportedSymbolCounts"]["withUnknownType"] == 0
     assert completeness["exportedSymbolCounts"]["withAmbiguousType"] == 0
+
+
+@pytest.fixture(scope="module")
+def readme_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("readme")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert len(blocks) >= 4
+    for number, block in enumerate(blocks):
+        (folder / f"example_{number}.py").write_text(block)
+    return folder
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_readme_examples_pass_both_checkers(readme_examples: Path, target: str) -> None:
+    # What the README shows users must itself pass the checks it promises them.
+    files = sorted(str(path) for path in readme_examples.glob("example_*.py"))
+    mypy = run(
+        tool("mypy"), "--strict", "--python-version", target, "--no-incremental",
+        "--enable-error-code", "exhaustive-match", *files, cwd=readme_examples,
+    )  # fmt: skip
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    config = readme_examples / "pyrightconfig.json"
+    config.write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": target}))
+    pyright = run(tool("basedpyright"), "--project", str(config), *files, cwd=readme_examples)
+    assert pyright.returncode == 0, pyright.stdout + pyright.stderr
