@@ -401,8 +401,8 @@ def on_connect_error(code: int, message: str | None = None, *, temporary: bool |
                 pass
     elif (
         type(code) is int
-        and (message is None or type(message) is str)
-        and (temporary is None or temporary is True or temporary is False)
+        and (type(message) is str or message is None)
+        and (temporary is False or temporary is True or temporary is None)
     ):
         try:
             return _CONNECT_ERRORS[code, message, temporary]
@@ -426,8 +426,8 @@ def on_refresh_error(code: int, message: str | None = None, *, temporary: bool |
                 pass
     elif (
         type(code) is int
-        and (message is None or type(message) is str)
-        and (temporary is None or temporary is True or temporary is False)
+        and (type(message) is str or message is None)
+        and (temporary is False or temporary is True or temporary is None)
     ):
         try:
             return _REFRESH_ERRORS[code, message, temporary]
@@ -481,9 +481,9 @@ def on_subscribe_error(
                 pass
     elif (
         type(code) is int
-        and (message is None or type(message) is str)
-        and (temporary is None or temporary is True or temporary is False)
-        and (can_rebuild_state is True or can_rebuild_state is False)
+        and (type(message) is str or message is None)
+        and (temporary is False or temporary is True or temporary is None)
+        and (can_rebuild_state is False or can_rebuild_state is True)
     ):
         try:
             return _SUBSCRIBE_ERRORS[code, message, temporary, can_rebuild_state]
@@ -512,8 +512,8 @@ def on_subscription_refresh_error(
                 pass
     elif (
         type(code) is int
-        and (message is None or type(message) is str)
-        and (temporary is None or temporary is True or temporary is False)
+        and (type(message) is str or message is None)
+        and (temporary is False or temporary is True or temporary is None)
     ):
         try:
             return _SUBSCRIPTION_REFRESH_ERRORS[code, message, temporary]
