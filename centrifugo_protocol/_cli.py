@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, NoReturn, Union
+from typing import TYPE_CHECKING, NoReturn
 
 from . import classify
 from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 #: A JSON value as the command prints it.
-Json = Union[str, int, bool, None]
+Json = str | int | bool | None
 Record = dict[str, Json]
 
 _EXAMPLES = """\

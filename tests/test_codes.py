@@ -7,7 +7,7 @@ import copy
 import enum
 import pickle
 from http import HTTPStatus
-from typing import Any, Union
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -28,7 +28,7 @@ from centrifugo_protocol import (
 
 from . import spec
 
-Family = Union[type[ErrorCode], type[UnsubscribeCode], type[DisconnectCode], type[ApiErrorCode]]
+Family = type[ErrorCode] | type[UnsubscribeCode] | type[DisconnectCode] | type[ApiErrorCode]
 FAMILIES: list[tuple[Family, type[Any], dict[int, Any]]] = [
     (ErrorCode, UnknownErrorCode, spec.ERRORS),
     (UnsubscribeCode, UnknownUnsubscribeCode, spec.UNSUBSCRIBES),
