@@ -128,18 +128,16 @@ def _read_flag(fields: Mapping[object, object], name: str, kind: str) -> bool:
 # --- Errors -----------------------------------------------------------------------------
 
 
-class ReplyError(Exception):
-    """An error in the server's reply to a client command; raise it from an SDK.
+class _ErrorPayload(Exception):
+    """What both error payloads share: a checked code and message, shown as ``code: message``."""
 
-    ``message`` and ``temporary`` are the wire's: a proxy may reuse a built-in code with
-    its own text, so they can differ from the :class:`ErrorCode` defaults.
-    """
+    _code: int
+    _message: str
 
-    def __init__(self, code: int, message: str = "", temporary: bool = False) -> None:
-        self._code = check_code(code, "ReplyError()")
-        self._message = check_text(message, "ReplyError()", "message")
-        self._temporary = check_flag(temporary, "ReplyError()", "temporary")
-        super().__init__(self._code, self._message, self._temporary)
+    def _keep(self, code: object, message: object) -> None:
+        where = f"{type(self).__name__}()"
+        self._code = check_code(code, where)
+        self._message = check_text(message, where, "message")
 
     @property
     def code(self) -> int:
@@ -150,6 +148,22 @@ class ReplyError(Exception):
     def message(self) -> str:
         """The error message, as sent."""
         return self._message
+
+    def __str__(self) -> str:
+        return f"{self._code}: {self._message}"
+
+
+class ReplyError(_ErrorPayload):
+    """An error in the server's reply to a client command; raise it from an SDK.
+
+    ``message`` and ``temporary`` are the wire's: a proxy may reuse a built-in code with
+    its own text, so they can differ from the :class:`ErrorCode` defaults.
+    """
+
+    def __init__(self, code: int, message: str = "", temporary: bool = False) -> None:
+        self._keep(code, message)
+        self._temporary = check_flag(temporary, "ReplyError()", "temporary")
+        super().__init__(self._code, self._message, self._temporary)
 
     @property
     def temporary(self) -> bool:
@@ -191,30 +205,18 @@ class ReplyError(Exception):
         return classify.on_subscription_refresh_error(self._code, self._message, temporary=self._temporary)
 
     def __str__(self) -> str:
-        suffix = " (temporary)" if self._temporary else ""
-        return f"{self._code}: {self._message}{suffix}"
+        return super().__str__() + (" (temporary)" if self._temporary else "")
 
     def __repr__(self) -> str:
         return f"ReplyError(code={self._code}, message={self._message!r}, temporary={self._temporary})"
 
 
-class ApiError(Exception):
+class ApiError(_ErrorPayload):
     """An error in a reply of the server HTTP or gRPC API; raise it from an API client."""
 
     def __init__(self, code: int, message: str = "") -> None:
-        self._code = check_code(code, "ApiError()")
-        self._message = check_text(message, "ApiError()", "message")
+        self._keep(code, message)
         super().__init__(self._code, self._message)
-
-    @property
-    def code(self) -> int:
-        """The error code, as sent."""
-        return self._code
-
-    @property
-    def message(self) -> str:
-        """The error message, as sent."""
-        return self._message
 
     @property
     def api_error_code(self) -> ApiErrorCode | UnknownApiErrorCode:
@@ -231,9 +233,6 @@ class ApiError(Exception):
     def to_json(self) -> ApiErrorJSON:
         """The payload as a JSON-ready dict."""
         return {"code": self._code, "message": self._message}
-
-    def __str__(self) -> str:
-        return f"{self._code}: {self._message}"
 
     def __repr__(self) -> str:
         return f"ApiError(code={self._code}, message={self._message!r})"
