@@ -263,7 +263,7 @@ def _yes_no(value: Json) -> str:
     if value is None:
         return "decided by the wire"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _yes(value)
     return str(value)
 
 

@@ -15,7 +15,7 @@ check a ``match`` against.
 """
 
 from enum import IntEnum, unique
-from typing import TYPE_CHECKING, ClassVar, Final, NoReturn, TypeVar, cast, final
+from typing import TYPE_CHECKING, ClassVar, Final, TypeVar, cast, final
 
 from ._ranges import (
     APP_ERROR_CODES,
@@ -27,6 +27,7 @@ from ._ranges import (
     SERVER_TERMINAL_DISCONNECT_CODES,
     TRANSPORT_CLOSE_CODES,
     UNSUBSCRIBE_CODES,
+    Frozen,
     check_code,
     disconnect_reconnects,
     unsubscribe_resubscribes,
@@ -141,7 +142,7 @@ class ReasonCodeEnum(CodeEnum):
         return self._reason
 
 
-class _Unknown:
+class _Unknown(Frozen):
     """Shared machinery of the ``Unknown...`` value objects.
 
     Immutable, hashable, equal when the family and the code are equal, picklable, and
@@ -169,12 +170,6 @@ class _Unknown:
     def code(self) -> int:
         """The numeric code as a plain ``int``."""
         return self._code
-
-    def __setattr__(self, name: str, value: object) -> NoReturn:
-        raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Unknown) and type(other) is type(self):

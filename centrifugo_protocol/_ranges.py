@@ -16,7 +16,7 @@ Rules kept here:
   below that it ends the subscription.
 """
 
-from typing import Final
+from typing import Final, NoReturn
 
 __all__ = [
     "APP_ERROR_CODES",
@@ -75,6 +75,19 @@ def disconnect_reconnects(code: int) -> bool:
 def unsubscribe_resubscribes(code: int) -> bool:
     """Whether a subscription goes back to subscribing after unsubscribe ``code``."""
     return code >= MIN_RESUBSCRIBE_CODE
+
+
+class Frozen:
+    """Base of the package's immutable value objects: attributes are set once, through
+    ``object.__setattr__`` in ``__init__``, and never again."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
 
 
 #: The longest rendering of a bad value that an error message includes.

@@ -48,11 +48,11 @@ close frame only when its reason is not empty.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Final, Generic, NoReturn, TypeVar, final
+from typing import TYPE_CHECKING, Final, Generic, TypeVar, final
 
 from ._client_codes import ConnectingCode, DisconnectedCode, SubscribingCode
 from ._codes import DisconnectCode, ErrorCode, UnsubscribeCode
-from ._ranges import CLIENT_SIDE_ERROR_CODES, TRANSPORT_CLOSE_CODES, check_code, check_flag, check_text, show
+from ._ranges import CLIENT_SIDE_ERROR_CODES, TRANSPORT_CLOSE_CODES, Frozen, check_code, check_flag, check_text, show
 
 if TYPE_CHECKING:
     from collections.abc import Hashable
@@ -92,7 +92,7 @@ _StateT = TypeVar("_StateT", ClientState, SubscriptionState)
 
 
 @final
-class Transition(Generic[_StateT]):
+class Transition(Frozen, Generic[_StateT]):
     """The outcome of one event: the next state and what to report and forget with it.
 
     Immutable and compared by value. ``code`` and ``reason`` are what the client
@@ -171,12 +171,6 @@ class Transition(Generic[_StateT]):
             f"Transition(state={self._state}, code={self._code}, reason={self._reason!r}, "
             f"refresh_token={self._refresh_token}, invalidate_state={self._invalidate_state})"
         )
-
-    def __setattr__(self, name: str, value: object) -> NoReturn:
-        raise AttributeError(f"Transition is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"Transition is immutable; cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[type[Transition[_StateT]], tuple[_StateT, int, str, bool, bool]]:
         return (Transition, self._fields())

@@ -24,7 +24,7 @@ object, and the ``on_...``/``transition`` methods give the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NoReturn, TypedDict, final
+from typing import TYPE_CHECKING, TypedDict, final
 
 from . import classify
 from ._codes import (
@@ -37,7 +37,7 @@ from ._codes import (
     UnknownUnsubscribeCode,
     UnsubscribeCode,
 )
-from ._ranges import check_code, check_flag, check_text, show
+from ._ranges import Frozen, check_code, check_flag, check_text, show
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -241,7 +241,7 @@ class ApiError(_ErrorPayload):
 # --- Pushes -----------------------------------------------------------------------------
 
 
-class _CodeAndReason:
+class _CodeAndReason(Frozen):
     """Shared machinery of the immutable ``{"code", "reason"}`` payloads."""
 
     __slots__ = ("_code", "_reason")
@@ -281,12 +281,6 @@ class _CodeAndReason:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self._code}, reason={self._reason!r})"
-
-    def __setattr__(self, name: str, value: object) -> NoReturn:
-        raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[type[Self], tuple[int, str]]:
         return (type(self), (self._code, self._reason))
