@@ -7,6 +7,7 @@ code and returns either a member or an ``Unknown...`` object classified by the
 protocol's range rules. :mod:`centrifugo_protocol.classify` turns server events into
 a client's next state; :mod:`centrifugo_protocol.wire` decodes protocol messages and
 :mod:`centrifugo_protocol.proxy` builds a proxy backend's answers.
+:mod:`centrifugo_protocol.events` types the codes a client SDK's events carry.
 """
 
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from ._ranges import (
     APP_RECONNECT_DISCONNECT_CODES,
     APP_TERMINAL_DISCONNECT_CODES,
     CLIENT_SIDE_ERROR_CODES,
+    MAX_CLOSE_REASON_BYTES,
     MAX_CODE,
     MAX_DISCONNECT_REASON_BYTES,
     MIN_RESUBSCRIBE_CODE,
@@ -37,8 +39,19 @@ from ._ranges import (
 )
 
 if TYPE_CHECKING:
-    from . import classify, proxy, wire
-    from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
+    from . import classify, events, proxy, wire
+    from ._client_codes import (
+        ClientErrorCode,
+        ConnectingCode,
+        DisconnectedCode,
+        SubscribingCode,
+        UnknownClientErrorCode,
+        UnknownConnectingCode,
+        UnknownDisconnectedCode,
+        UnknownSubscribingCode,
+        UnknownUnsubscribedCode,
+        UnsubscribedCode,
+    )
 
 __version__ = "0.1.0"
 
@@ -47,6 +60,7 @@ __all__ = [
     "APP_RECONNECT_DISCONNECT_CODES",
     "APP_TERMINAL_DISCONNECT_CODES",
     "CLIENT_SIDE_ERROR_CODES",
+    "MAX_CLOSE_REASON_BYTES",
     "MAX_CODE",
     "MAX_DISCONNECT_REASON_BYTES",
     "MIN_RESUBSCRIBE_CODE",
@@ -63,13 +77,19 @@ __all__ = [
     "ErrorCode",
     "SubscribingCode",
     "UnknownApiErrorCode",
+    "UnknownClientErrorCode",
+    "UnknownConnectingCode",
     "UnknownDisconnectCode",
+    "UnknownDisconnectedCode",
     "UnknownErrorCode",
+    "UnknownSubscribingCode",
     "UnknownUnsubscribeCode",
+    "UnknownUnsubscribedCode",
     "UnsubscribeCode",
     "UnsubscribedCode",
     "__version__",
     "classify",
+    "events",
     "proxy",
     "wire",
 ]
@@ -77,8 +97,19 @@ __all__ = [
 # The code families load with the package; the client-side codes and the submodules
 # load on first use (PEP 562), so a process that only looks codes up does not pay for
 # the rest. Type checkers read the imports above instead of this hook.
-_CLIENT_CODES = frozenset(("ClientErrorCode", "ConnectingCode", "DisconnectedCode", "SubscribingCode", "UnsubscribedCode"))
-_SUBMODULES = frozenset(("classify", "proxy", "wire"))
+_CLIENT_CODES = frozenset((
+    "ClientErrorCode",
+    "ConnectingCode",
+    "DisconnectedCode",
+    "SubscribingCode",
+    "UnsubscribedCode",
+    "UnknownClientErrorCode",
+    "UnknownConnectingCode",
+    "UnknownDisconnectedCode",
+    "UnknownSubscribingCode",
+    "UnknownUnsubscribedCode",
+))
+_SUBMODULES = frozenset(("classify", "events", "proxy", "wire"))
 
 if not TYPE_CHECKING:
 

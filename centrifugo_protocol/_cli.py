@@ -7,11 +7,13 @@ Everything printed here is generated from the code tables, the range rules and
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
-from . import classify
+from . import __version__, classify
 from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
 from ._codes import ApiErrorCode, DisconnectCode, ErrorCode, UnsubscribeCode
 from ._ranges import (
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+#: The command's name where the caller gives none.
+_PROG: Final = "centrifugo-codes"
+
 #: A JSON value as the command prints it.
 Json = str | int | bool | None
 Record = dict[str, Json]
@@ -45,6 +50,8 @@ examples:
   %(prog)s --json 2500     the same facts as JSON
   %(prog)s --json          every known code of every family, as JSON
   %(prog)s --markdown      the reference tables of every family
+  %(prog)s metrics URL     explain the codes a running server counted (see
+                           %(prog)s metrics --help)
 
 Unknown codes are explained by the protocol's range rules: 4000-4499 are an
 application's reconnecting disconnects, 4500-4999 its terminal ones, and so on.
@@ -76,6 +83,7 @@ def _build_parser(prog: str | None) -> argparse.ArgumentParser:
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print a JSON list of objects, one per family a code is in")
     output.add_argument("--markdown", action="store_true", help="print the reference tables of every family")
@@ -114,10 +122,10 @@ def _forgets(transition: classify.Transition[classify.ClientState] | classify.Tr
     return ", after dropping cached stream positions" if transition.invalidate_state else ""
 
 
-def _error_action(code: int) -> str:
-    connect = classify.on_connect_error(code)
-    subscribe = classify.on_subscribe_error(code)
-    rebuilt = classify.on_subscribe_error(code, can_rebuild_state=True)
+def _error_action(code: int, temporary: bool) -> str:
+    connect = classify.on_connect_error(code, temporary=temporary)
+    subscribe = classify.on_subscribe_error(code, temporary=temporary)
+    rebuilt = classify.on_subscribe_error(code, temporary=temporary, can_rebuild_state=True)
     text = f"On connect, {_client_action(connect)}; on subscribe, {_subscription_action(subscribe)}"
     if rebuilt != subscribe:
         text += f"; if the application can rebuild the channel's state, {_subscription_action(rebuilt)}{_forgets(rebuilt)}"
@@ -129,7 +137,7 @@ def _error_action(code: int) -> str:
 
 def _error_record(code: int) -> Record:
     found = ErrorCode.lookup(code)
-    action = _error_action(code)
+    action = _error_action(code, found.temporary if isinstance(found, ErrorCode) else False)
     if not isinstance(found, ErrorCode) and classify.on_connect_error(code).state is classify.ClientState.DISCONNECTED:
         action += " With temporary=true on the wire, the client retries instead."
     return {
@@ -160,7 +168,8 @@ def _unsubscribe_record(code: int) -> Record:
         "family": "unsubscribe",
         "code": code,
         "name": found.name if isinstance(found, UnsubscribeCode) else None,
-        "reason": found.reason if isinstance(found, UnsubscribeCode) else None,
+        # None where no text is defined: unknown codes, and 2502, whose senders choose one.
+        "reason": found.reason if isinstance(found, UnsubscribeCode) and found.reason else None,
         "resubscribe": found.resubscribe,
         "description": found.description,
         "action": _subscription_action(transition).capitalize() + _forgets(transition) + ".",
@@ -273,12 +282,22 @@ def _text(record: Record) -> str:
     title = f"{family}.{name}" if name is not None else f"{family}, not a listed code"
     lines = [f"{record['code']}  {title}  ({kind})"]
     for key in _FLAG_KEYS:
-        if key in record and not (key in ("message", "reason") and record[key] is None):
-            value = record[key]
+        if key not in record:
+            continue
+        value = record[key]
+        if key in ("message", "reason") and value is None:
+            if name is None:
+                continue
+            shown = "none defined by the server; each sender chooses its own"
+        else:
             shown = json.dumps(value) if isinstance(value, str) else _yes_no(value)
-            lines.append(f"  {key}: {shown}")
-    lines.append(f"  {record['description']}")
-    lines.append(f"  -> {record['action']}")
+        lines.append(f"  {key}: {shown}")
+    description, action = str(record["description"]), str(record["action"])
+    lines.append(f"  {description}")
+    # Most descriptions already say what the client does; say it again only when
+    # the action adds something.
+    if action.rstrip(".").lower() not in description.lower():
+        lines.append(f"  -> {action}")
     return "\n".join(lines)
 
 
@@ -300,10 +319,14 @@ def _span(codes: range) -> str:
     return f"{codes.start}-{codes.stop - 1}"
 
 
+def _quoted(text: str) -> str:
+    return f'"{text}"' if text else "(none defined)"
+
+
 def _reason_table(family: type[ConnectingCode | DisconnectedCode | SubscribingCode | UnsubscribedCode]) -> list[str]:
     return _table(
         ("Code", "Name", "Reason", "Meaning"),
-        ((m.code, f"`{m.name}`", f'"{m.reason}"', m.description) for m in family),
+        ((m.code, f"`{m.name}`", _quoted(m.reason), m.description) for m in family),
     )
 
 
@@ -328,7 +351,7 @@ def markdown() -> str:
     ]
     out += _table(
         ("Code", "Name", "Reason", "Resubscribe", "Meaning"),
-        ((m.code, f"`{m.name}`", f'"{m.reason}"', _yes(m.resubscribe), m.description) for m in UnsubscribeCode),
+        ((m.code, f"`{m.name}`", _quoted(m.reason), _yes(m.resubscribe), m.description) for m in UnsubscribeCode),
     )
     out += ["", "### Disconnect codes (`DisconnectCode`)", ""]
     out += [
@@ -367,21 +390,101 @@ def markdown() -> str:
     return "\n".join(out) + "\n"
 
 
-def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
-    """Run the command; returns the exit status (argparse exits with 2 on bad input)."""
-    args = _build_parser(prog).parse_args(argv)
+def _run(argv: Sequence[str] | None, prog: str | None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["metrics"]:
+        from . import _metrics
+
+        return _metrics.main(arguments[1:], prog or _PROG)
+    args = _build_parser(prog).parse_args(arguments)
     codes: list[int] = args.codes
     if args.markdown:
         if codes:
             _build_parser(prog).error("--markdown prints every table and takes no CODE")
-        sys.stdout.write(markdown())
+        _write(markdown())
         return 0
     if args.json:
         records = [r for code in codes for r in _records(code)] if codes else list(_every_known_code())
-        sys.stdout.write(json.dumps(records, indent=2) + "\n")
+        _write(json.dumps(records, indent=2) + "\n")
         return 0
     if not codes:
         _build_parser(prog).error("give at least one CODE (or --json / --markdown for every code)")
-    sys.stdout.write("\n\n".join(_text(r) for code in codes for r in _records(code)) + "\n")
+    _write("\n\n".join(_text(r) for code in codes for r in _records(code)) + "\n")
     return 0
 
+
+def _write(text: str) -> None:
+    stream = sys.stdout
+    if stream is None:  # standard output was closed before Python started
+        raise _ClosedOutput
+    binary = getattr(stream, "buffer", None)
+    if binary is None:  # a text-only stream, such as a test's StringIO
+        stream.write(text)
+        stream.flush()
+        return
+    # Bytes, in a loop that checks each count: unbuffered (python -u), a text stream
+    # drops the rest of a partial write to a pipe whose reader left, and the command
+    # would end with status 0 and its output cut short.
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        written = binary.write(data)
+        data = data[written or 0 :]
+    binary.flush()
+
+
+class _ClosedOutput(Exception):
+    """Standard output is closed or its reader has gone away."""
+
+
+#: Exit status of a filter whose reader went away: what a shell reports for SIGPIPE.
+_EXIT_BROKEN_PIPE: Final = 128 + 13
+
+
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    """Run the command; returns the exit status (argparse exits with 2 on bad input).
+
+    A reader that goes away (``| head``) or a closed standard output ends the command
+    quietly with status 141, as a shell reports for a filter stopped by SIGPIPE;
+    another failure to write (a full disk) is a one-line error and status 1.
+    """
+    try:
+        try:
+            return _run(argv, prog)
+        finally:
+            # Also after argparse's own exits (--help, --version): the output must be
+            # out, or fail here, before the interpreter's final flush.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+    except (_ClosedOutput, BrokenPipeError):
+        status = _EXIT_BROKEN_PIPE
+    except OSError as error:
+        if error.errno != errno.EBADF:
+            _silence_stdout()
+            _say(f"{prog or _PROG}: error: cannot write the output: {error.strerror or error}")
+            return 1
+        status = _EXIT_BROKEN_PIPE
+    _silence_stdout()
+    return status
+
+
+def _silence_stdout() -> None:
+    # Python flushes standard output again at exit; point it at /dev/null first so that
+    # the data still buffered cannot fail a second time with a traceback.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+    sys.stdout = None  # nothing more may be written
+
+
+def _say(line: str) -> None:
+    stream = sys.stderr
+    if stream is not None:
+        try:
+            stream.write(line + "\n")
+            stream.flush()
+        except OSError:
+            pass

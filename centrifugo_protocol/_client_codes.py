@@ -9,24 +9,67 @@ Error-event codes from 13 up are not shared: centrifuge-js uses 13 for "subscrip
 get state" and 14 for "shared poll get signature", while centrifuge-python uses 13
 for "connect error", 14 for "subscribe error" and 15 for "subscription get state".
 :class:`ClientErrorCode` therefore stops at 12.
+
+Like the server families, each family has ``lookup(n)``, which takes any wire code
+(0..2**32-1) and returns the member or an ``Unknown...`` value object. A client-side
+code is 0-99; an unknown code in that range is one a newer or unofficial SDK may
+use, and an unknown code above it is not client-side at all: SDKs report the
+server's own error, unsubscribe or disconnect code with their events there, which
+:mod:`centrifugo_protocol.events` sorts out per event. Each unknown's
+``description`` says which of these it is.
+
+The unknown state codes (``UnknownConnectingCode`` and the rest) have no
+``reason``, just like :class:`UnknownDisconnectCode`: the SDK's event carries its
+own reason text, and any text made up here (even ``""``) could be mistaken for it.
+A type checker therefore asks for narrowing to the family before ``.reason`` is
+read; ``code`` and ``description`` are common to every member and unknown.
 """
 
 from __future__ import annotations
 
 from enum import unique
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Final, cast, final
 
-from ._codes import CodeEnum, ReasonCodeEnum, Row, row
+# The shared machinery of the server families' lookup() and unknown codes, reused
+# so that every family behaves alike (checks, error messages, memo bound, equality).
+from ._codes import CodeEnum, ReasonCodeEnum, Row, row, seal
+from ._codes import _lookup_slow, _Unknown  # pyright: ignore[reportPrivateUsage]
+from ._ranges import CLIENT_SIDE_ERROR_CODES
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["ClientErrorCode", "ConnectingCode", "DisconnectedCode", "SubscribingCode", "UnsubscribedCode"]
+__all__ = [
+    "ClientErrorCode",
+    "ConnectingCode",
+    "DisconnectedCode",
+    "SubscribingCode",
+    "UnknownClientErrorCode",
+    "UnknownConnectingCode",
+    "UnknownDisconnectedCode",
+    "UnknownSubscribingCode",
+    "UnknownUnsubscribedCode",
+    "UnsubscribedCode",
+]
 
 
 @unique
 class ConnectingCode(ReasonCodeEnum):
     """Client-side codes reported when a client goes to ``connecting``."""
+
+    @staticmethod
+    def lookup(code: int) -> ConnectingCode | UnknownConnectingCode:
+        """Return the member for ``code``, or an :class:`UnknownConnectingCode` for any other code.
+
+        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
+        ``ValueError`` if it is outside 0..2**32-1.
+        """
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
+            try:
+                return _CONNECTING_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
+        return _lookup_slow(globals(), "_CONNECTING_MEMO", ConnectingCode, UnknownConnectingCode, code)
 
     CONNECT_CALLED = row(
         0, reason="connect called",
@@ -58,6 +101,20 @@ class ConnectingCode(ReasonCodeEnum):
 class DisconnectedCode(ReasonCodeEnum):
     """Client-side codes reported when a client goes to ``disconnected``."""
 
+    @staticmethod
+    def lookup(code: int) -> DisconnectedCode | UnknownDisconnectedCode:
+        """Return the member for ``code``, or an :class:`UnknownDisconnectedCode` for any other code.
+
+        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
+        ``ValueError`` if it is outside 0..2**32-1.
+        """
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
+            try:
+                return _DISCONNECTED_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
+        return _lookup_slow(globals(), "_DISCONNECTED_MEMO", DisconnectedCode, UnknownDisconnectedCode, code)
+
     DISCONNECT_CALLED = row(
         0, reason="disconnect called",
         description="The application called disconnect().",
@@ -72,15 +129,29 @@ class DisconnectedCode(ReasonCodeEnum):
         description="The client received data it could not decode under the protocol. The client stops.",
     )
     MESSAGE_SIZE_LIMIT = row(
-        3, reason="message size limit",
+        3, reason="message size limit exceeded",
         description="A message was larger than the transport accepts (a WebSocket close with code "
-            "1009). The client stops; SDKs word the reason as \"message size limit exceeded\".",
+            "1009). The client stops.",
     )
 
 
 @unique
 class SubscribingCode(ReasonCodeEnum):
     """Client-side codes reported when a subscription goes to ``subscribing``."""
+
+    @staticmethod
+    def lookup(code: int) -> SubscribingCode | UnknownSubscribingCode:
+        """Return the member for ``code``, or an :class:`UnknownSubscribingCode` for any other code.
+
+        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
+        ``ValueError`` if it is outside 0..2**32-1.
+        """
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
+            try:
+                return _SUBSCRIBING_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
+        return _lookup_slow(globals(), "_SUBSCRIBING_MEMO", SubscribingCode, UnknownSubscribingCode, code)
 
     SUBSCRIBE_CALLED = row(
         0, reason="subscribe called",
@@ -96,6 +167,20 @@ class SubscribingCode(ReasonCodeEnum):
 @unique
 class UnsubscribedCode(ReasonCodeEnum):
     """Client-side codes reported when a subscription goes to ``unsubscribed``."""
+
+    @staticmethod
+    def lookup(code: int) -> UnsubscribedCode | UnknownUnsubscribedCode:
+        """Return the member for ``code``, or an :class:`UnknownUnsubscribedCode` for any other code.
+
+        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
+        ``ValueError`` if it is outside 0..2**32-1.
+        """
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
+            try:
+                return _UNSUBSCRIBED_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
+        return _lookup_slow(globals(), "_UNSUBSCRIBED_MEMO", UnsubscribedCode, UnknownUnsubscribedCode, code)
 
     UNSUBSCRIBE_CALLED = row(
         0, reason="unsubscribe called",
@@ -126,6 +211,20 @@ class ClientErrorCode(CodeEnum):
         member._value_ = int(row)
         member._description = row.description
         return member
+
+    @staticmethod
+    def lookup(code: int) -> ClientErrorCode | UnknownClientErrorCode:
+        """Return the member for ``code``, or an :class:`UnknownClientErrorCode` for any other code.
+
+        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
+        ``ValueError`` if it is outside 0..2**32-1.
+        """
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
+            try:
+                return _CLIENT_ERROR_MEMO[code]
+            except KeyError:  # first sight of this code: the slow path checks and memoizes it
+                pass
+        return _lookup_slow(globals(), "_CLIENT_ERROR_MEMO", ClientErrorCode, UnknownClientErrorCode, code)
 
     TIMEOUT = row(
         1,
@@ -175,3 +274,192 @@ class ClientErrorCode(CodeEnum):
         12,
         description="The client was configured in a way that cannot work.",
     )
+
+
+# --- Unknown client-side codes -----------------------------------------------------------
+
+# Said of every code above 99 that a client-side family is asked about.
+_NOT_CLIENT_SIDE = "Not a client-side code (those are 0-99)."
+
+
+@final
+class UnknownConnectingCode(_Unknown):
+    """A code that :class:`ConnectingCode` does not list.
+
+    In 0-99 it is a client-side code that a newer or unofficial SDK may report. From
+    100 up it is not client-side: with a ``connecting`` event it is the code of the
+    server's error reply or disconnect, which :func:`centrifugo_protocol.events.connecting`
+    looks up in :class:`ErrorCode` or :class:`DisconnectCode` instead.
+    """
+
+    __slots__ = ()
+    _family = ConnectingCode
+
+    @property
+    def description(self) -> str:
+        """Which range the code falls in, and what that means for a client."""
+        if self._code in CLIENT_SIDE_ERROR_CODES:
+            return (
+                "A client-side code (0-99) that no official SDK reports with connecting today, perhaps from "
+                "a newer SDK. The client is connecting again; the reason it reported says why."
+            )
+        return (
+            f"{_NOT_CLIENT_SIDE} With a connecting event, SDKs report the server's code instead: an error "
+            "reply to connect from 100 to 2999, a disconnect from 3000 up; events.connecting() reads such "
+            "codes as ErrorCode or DisconnectCode."
+        )
+
+
+@final
+class UnknownDisconnectedCode(_Unknown):
+    """A code that :class:`DisconnectedCode` does not list.
+
+    In 0-99 it is a client-side code that a newer or unofficial SDK may report. From
+    100 up it is not client-side: with a ``disconnected`` event it is the code of the
+    server's error reply or disconnect, which
+    :func:`centrifugo_protocol.events.disconnected` looks up in :class:`ErrorCode` or
+    :class:`DisconnectCode` instead.
+    """
+
+    __slots__ = ()
+    _family = DisconnectedCode
+
+    @property
+    def description(self) -> str:
+        """Which range the code falls in, and what that means for a client."""
+        if self._code in CLIENT_SIDE_ERROR_CODES:
+            return (
+                "A client-side code (0-99) that no official SDK reports with disconnected today, perhaps "
+                "from a newer SDK. The client has stopped and does not reconnect by itself; the reason it "
+                "reported says why."
+            )
+        return (
+            f"{_NOT_CLIENT_SIDE} With a disconnected event, SDKs report the server's code instead: the "
+            "error reply to connect that stopped the client from 100 to 2999, a terminal disconnect from "
+            "3000 up; events.disconnected() reads such codes as ErrorCode or DisconnectCode."
+        )
+
+
+@final
+class UnknownSubscribingCode(_Unknown):
+    """A code that :class:`SubscribingCode` does not list.
+
+    In 0-99 it is a client-side code that a newer or unofficial SDK may report. From
+    100 up it is not client-side: with a ``subscribing`` event it is the code of the
+    server's unsubscribe push, which :func:`centrifugo_protocol.events.subscribing`
+    looks up in :class:`UnsubscribeCode` instead.
+    """
+
+    __slots__ = ()
+    _family = SubscribingCode
+
+    @property
+    def description(self) -> str:
+        """Which range the code falls in, and what that means for a subscription."""
+        if self._code in CLIENT_SIDE_ERROR_CODES:
+            return (
+                "A client-side code (0-99) that no official SDK reports with subscribing today, perhaps "
+                "from a newer SDK. The subscription is being set up again; the reason it reported says why."
+            )
+        return (
+            f"{_NOT_CLIENT_SIDE} With a subscribing event, SDKs report the code of the server's unsubscribe "
+            "push that asked the client to subscribe again; events.subscribing() reads every code from 100 "
+            "up as an UnsubscribeCode."
+        )
+
+
+@final
+class UnknownUnsubscribedCode(_Unknown):
+    """A code that :class:`UnsubscribedCode` does not list.
+
+    In 0-99 it is a client-side code that a newer or unofficial SDK may report. From
+    100 up it is not client-side: with an ``unsubscribed`` event it is the code of the
+    server's error reply or unsubscribe push, which
+    :func:`centrifugo_protocol.events.unsubscribed` looks up in :class:`ErrorCode` or
+    :class:`UnsubscribeCode` instead.
+    """
+
+    __slots__ = ()
+    _family = UnsubscribedCode
+
+    @property
+    def description(self) -> str:
+        """Which range the code falls in, and what that means for a subscription."""
+        if self._code in CLIENT_SIDE_ERROR_CODES:
+            return (
+                "A client-side code (0-99) that no official SDK reports with unsubscribed today, perhaps "
+                "from a newer SDK. The subscription has ended and is not retried; the reason it reported "
+                "says why."
+            )
+        return (
+            f"{_NOT_CLIENT_SIDE} With an unsubscribed event, SDKs report the server's code instead: the "
+            "error reply to subscribe that ended the subscription from 100 to 1999, an unsubscribe push "
+            "from 2000 up; events.unsubscribed() reads such codes as ErrorCode or UnsubscribeCode."
+        )
+
+
+@final
+class UnknownClientErrorCode(_Unknown):
+    """An error-event code that :class:`ClientErrorCode` does not list.
+
+    0 numbers no error event. 13-99 are error events of one SDK or another: the SDKs
+    agree only on 1-12 (see the module documentation). From 100 up the code is not
+    client-side: an error event then carries the server's error reply code, which
+    :func:`centrifugo_protocol.events.error` looks up in :class:`ErrorCode` instead.
+    """
+
+    __slots__ = ()
+    _family = ClientErrorCode
+
+    @property
+    def description(self) -> str:
+        """Which range the code falls in, and how far SDKs agree on it."""
+        code = self._code
+        if code not in CLIENT_SIDE_ERROR_CODES:
+            return (
+                f"{_NOT_CLIENT_SIDE} From 100 up an error event carries the code of the server's error "
+                "reply; events.error() reads such codes as ErrorCode."
+            )
+        if code > ClientErrorCode.BAD_CONFIGURATION:  # past the last code every SDK shares
+            return (
+                "An error-event code of one particular SDK (13-99): the official SDKs agree only on 1-12. "
+                "centrifuge-js uses 13 for getting a subscription's state and 14 for a shared poll "
+                "signature; centrifuge-python uses 13 for connect errors, 14 for subscribe errors and 15 "
+                "for getting a subscription's state. Read it with the SDK that emitted it."
+            )
+        return "Error-event code 0, which no official SDK uses: they number their error events from 1."
+
+
+# Memos of lookup()'s answers, one global per family, kept and replaced the way the
+# server families' are (see _codes): every member plus a bounded number of unknown codes.
+_CONNECTING_MEMO: dict[int, ConnectingCode | UnknownConnectingCode] = {}
+_DISCONNECTED_MEMO: dict[int, DisconnectedCode | UnknownDisconnectedCode] = {}
+_SUBSCRIBING_MEMO: dict[int, SubscribingCode | UnknownSubscribingCode] = {}
+_UNSUBSCRIBED_MEMO: dict[int, UnsubscribedCode | UnknownUnsubscribedCode] = {}
+_CLIENT_ERROR_MEMO: dict[int, ClientErrorCode | UnknownClientErrorCode] = {}
+_MEMO_FAMILIES: Final[dict[str, type[CodeEnum]]] = {
+    "_CONNECTING_MEMO": ConnectingCode,
+    "_DISCONNECTED_MEMO": DisconnectedCode,
+    "_SUBSCRIBING_MEMO": SubscribingCode,
+    "_UNSUBSCRIBED_MEMO": UnsubscribedCode,
+    "_CLIENT_ERROR_MEMO": ClientErrorCode,
+}
+
+
+def _reset_memos() -> None:
+    """Forget every unknown code the lookups have memoized (tests start from here)."""
+    namespace = globals()
+    for name, family in _MEMO_FAMILIES.items():
+        namespace[name] = {member.value: member for member in family}
+
+
+_reset_memos()
+seal(ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode, ClientErrorCode)
+for _public in (
+    UnknownConnectingCode,
+    UnknownDisconnectedCode,
+    UnknownSubscribingCode,
+    UnknownUnsubscribedCode,
+    UnknownClientErrorCode,
+):
+    _public.__module__ = "centrifugo_protocol"

@@ -15,7 +15,7 @@ check a ``match`` against.
 """
 
 from enum import IntEnum, unique
-from typing import TYPE_CHECKING, ClassVar, Final, TypeVar, cast, final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast, final
 
 from ._ranges import (
     APP_ERROR_CODES,
@@ -121,6 +121,31 @@ class CodeEnum(IntEnum):
     def __repr__(self) -> str:
         return f"<{type(self).__name__}.{self._name_}: {self._value_}>"
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # Members are shared answers: once their class is complete, nothing may change
+        # them. Enum itself sets a few attributes while it builds each member.
+        if type(self) in _SEALED:
+            raise AttributeError(f"{type(self).__name__} members are immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} members are immutable; cannot delete {name!r}")
+
+
+#: Code families whose members are complete; see ``CodeEnum.__setattr__``.
+_SEALED: set[type[CodeEnum]] = set()
+
+
+def seal(*families: type[CodeEnum]) -> None:
+    """Make the members of ``families`` immutable and name the package as their home.
+
+    The families are defined in private modules but are public under
+    ``centrifugo_protocol``; ``help()`` and pickles name that module, where they stay.
+    """
+    for family in families:
+        family.__module__ = "centrifugo_protocol"
+        _SEALED.add(family)
+
 
 class ReasonCodeEnum(CodeEnum):
     """A code family whose members carry a reason text (disconnects, unsubscribes, and
@@ -138,7 +163,11 @@ class ReasonCodeEnum(CodeEnum):
 
     @property
     def reason(self) -> str:
-        """The reason text for this code, exactly as it is sent or reported."""
+        """The reason text the server library defines for this code, as it is sent.
+
+        Empty where it defines none (2502): the wire's reason is then whatever the
+        sender chose.
+        """
         return self._reason
 
 
@@ -164,7 +193,7 @@ class _Unknown(Frozen):
                 f"{where} got {value}, which is the known code {known!r}; "
                 f"use {family.__name__}.lookup({value}) to get a member or an unknown code"
             )
-        object.__setattr__(self, "_code", value)
+        self._freeze(_code=value)
 
     @property
     def code(self) -> int:
@@ -172,7 +201,7 @@ class _Unknown(Frozen):
         return self._code
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, _Unknown) and type(other) is type(self):
+        if type(other) is type(self):
             return self._code == other._code
         return NotImplemented
 
@@ -186,9 +215,11 @@ class _Unknown(Frozen):
         return (type(self), (self._code,))
 
 
-# Memo of the answers ``lookup`` gave: every member, plus at most _MEMO_LIMIT unknown
-# codes. Unknown codes come from untrusted peers, so the memo is reset to the members
-# whenever it would grow past that bound.
+# Memos of the answers ``lookup`` gave, one module global per family: every member,
+# plus at most _MEMO_LIMIT unknown codes. Unknown codes come from untrusted peers, so a
+# memo that would grow past that bound is replaced by a fresh one that holds only the
+# members. A memo is never emptied in place: a thread that is reading the old one
+# still finds every member there, so no thread can ever see a known code go missing.
 _MEMO_LIMIT: Final = 1024
 
 _MemberT = TypeVar("_MemberT", bound=CodeEnum)
@@ -196,20 +227,35 @@ _UnknownT = TypeVar("_UnknownT", bound=_Unknown)
 
 
 def _lookup_slow(
-    memo: dict[int, _MemberT | _UnknownT],
-    family: type[_MemberT],
-    unknown: type[_UnknownT],
-    code: object,
+    namespace: dict[str, Any], memo_name: str, family: type[_MemberT], unknown: type[_UnknownT], code: object
 ) -> _MemberT | _UnknownT:
+    """What ``lookup`` does on a memo miss: check the code, then memoize the answer.
+
+    The memo is ``namespace[memo_name]``: a global of the module that defines the
+    family, whose ``globals()`` the caller passes, so that a memo replaced here is the
+    one that module's fast path reads next.
+    """
     value = check_code(code, f"{family.__name__}.lookup()")
+    memo: dict[int, _MemberT | _UnknownT] = namespace[memo_name]
     found = memo.get(value)
-    if found is None:
-        found = unknown(value)
-        if len(memo) >= len(family) + _MEMO_LIMIT:
-            memo.clear()
-            memo.update((member.value, member) for member in family)
-        memo[value] = found
+    if found is not None:
+        return found
+    member = family._value2member_map_.get(value)
+    if member is not None:  # an int subclass of a known code: never memoized by its own key
+        return cast("_MemberT", member)
+    found = unknown(value)
+    if len(memo) >= len(family) + _MEMO_LIMIT:
+        memo = {member.value: member for member in family}
+        namespace[memo_name] = memo
+    memo[value] = found
     return found
+
+
+def _reset_memos() -> None:
+    """Forget every unknown code the lookups have memoized (tests start from here)."""
+    namespace = globals()
+    for name, family in _MEMO_FAMILIES.items():
+        namespace[name] = {member.value: member for member in family}
 
 
 @unique
@@ -243,19 +289,19 @@ class ErrorCode(CodeEnum):
         """Whether the server marks this error as temporary (worth retrying)."""
         return self._temporary
 
-    @classmethod
-    def lookup(cls, code: int) -> "ErrorCode | UnknownErrorCode":
+    @staticmethod
+    def lookup(code: int) -> "ErrorCode | UnknownErrorCode":
         """Return the member for ``code``, or an :class:`UnknownErrorCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
-        if type(code) is int:
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
             try:
                 return _ERROR_MEMO[code]
             except KeyError:  # first sight of this code: the slow path checks and memoizes it
                 pass
-        return _lookup_slow(_ERROR_MEMO, ErrorCode, UnknownErrorCode, code)
+        return _lookup_slow(globals(), "_ERROR_MEMO", ErrorCode, UnknownErrorCode, code)
 
     INTERNAL = row(
         100, message="internal server error", temporary=True,
@@ -341,19 +387,19 @@ class UnsubscribeCode(ReasonCodeEnum):
         """Whether the client subscribes again after this code (code >= 2500)."""
         return unsubscribe_resubscribes(self._value_)
 
-    @classmethod
-    def lookup(cls, code: int) -> "UnsubscribeCode | UnknownUnsubscribeCode":
+    @staticmethod
+    def lookup(code: int) -> "UnsubscribeCode | UnknownUnsubscribeCode":
         """Return the member for ``code``, or an :class:`UnknownUnsubscribeCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
-        if type(code) is int:
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
             try:
                 return _UNSUBSCRIBE_MEMO[code]
             except KeyError:  # first sight of this code: the slow path checks and memoizes it
                 pass
-        return _lookup_slow(_UNSUBSCRIBE_MEMO, UnsubscribeCode, UnknownUnsubscribeCode, code)
+        return _lookup_slow(globals(), "_UNSUBSCRIBE_MEMO", UnsubscribeCode, UnknownUnsubscribeCode, code)
 
     SERVER = row(
         2000, reason="server unsubscribe",
@@ -372,10 +418,12 @@ class UnsubscribeCode(ReasonCodeEnum):
             "The client subscribes again, with a fresh subscription token if it uses tokens.",
     )
     STATE_INVALIDATED = row(
-        2502, reason="state invalidated",
-        description="Something the subscription depended on changed on the server (the wire reason "
-            "usually says what). The client forgets the subscription token and its stream "
-            "position, then subscribes again from scratch.",
+        2502, reason="",
+        description="Something the subscription depended on changed on the server, so the state "
+            "the client holds for it is no longer valid. The server defines no reason text for "
+            "this code; the only server feature that sends it today says \"server tags filter "
+            "changed\". The client forgets the subscription token and its stream position, then "
+            "subscribes again from scratch.",
     )
 
 
@@ -392,19 +440,19 @@ class DisconnectCode(ReasonCodeEnum):
         """Whether the client reconnects after this code (False: it stops for good)."""
         return disconnect_reconnects(self._value_)
 
-    @classmethod
-    def lookup(cls, code: int) -> "DisconnectCode | UnknownDisconnectCode":
+    @staticmethod
+    def lookup(code: int) -> "DisconnectCode | UnknownDisconnectCode":
         """Return the member for ``code``, or an :class:`UnknownDisconnectCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
-        if type(code) is int:
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
             try:
                 return _DISCONNECT_MEMO[code]
             except KeyError:  # first sight of this code: the slow path checks and memoizes it
                 pass
-        return _lookup_slow(_DISCONNECT_MEMO, DisconnectCode, UnknownDisconnectCode, code)
+        return _lookup_slow(globals(), "_DISCONNECT_MEMO", DisconnectCode, UnknownDisconnectCode, code)
 
     CONNECTION_CLOSED = row(
         3000, reason="connection closed",
@@ -555,19 +603,19 @@ class ApiErrorCode(CodeEnum):
         """Canonical gRPC status name for this code in transport error mode."""
         return self._grpc_status
 
-    @classmethod
-    def lookup(cls, code: int) -> "ApiErrorCode | UnknownApiErrorCode":
+    @staticmethod
+    def lookup(code: int) -> "ApiErrorCode | UnknownApiErrorCode":
         """Return the member for ``code``, or an :class:`UnknownApiErrorCode` for any other code.
 
         Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
         ``ValueError`` if it is outside 0..2**32-1.
         """
-        if type(code) is int:
+        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
             try:
                 return _API_ERROR_MEMO[code]
             except KeyError:  # first sight of this code: the slow path checks and memoizes it
                 pass
-        return _lookup_slow(_API_ERROR_MEMO, ApiErrorCode, UnknownApiErrorCode, code)
+        return _lookup_slow(globals(), "_API_ERROR_MEMO", ApiErrorCode, UnknownApiErrorCode, code)
 
     INTERNAL = row(
         100, message="internal server error", http_status=500, grpc_status="INTERNAL",
@@ -746,7 +794,17 @@ class UnknownApiErrorCode(_Unknown):
         )
 
 
-_ERROR_MEMO: dict[int, ErrorCode | UnknownErrorCode] = {m.value: m for m in ErrorCode}
-_UNSUBSCRIBE_MEMO: dict[int, UnsubscribeCode | UnknownUnsubscribeCode] = {m.value: m for m in UnsubscribeCode}
-_DISCONNECT_MEMO: dict[int, DisconnectCode | UnknownDisconnectCode] = {m.value: m for m in DisconnectCode}
-_API_ERROR_MEMO: dict[int, ApiErrorCode | UnknownApiErrorCode] = {m.value: m for m in ApiErrorCode}
+_ERROR_MEMO: dict[int, ErrorCode | UnknownErrorCode] = {}
+_UNSUBSCRIBE_MEMO: dict[int, UnsubscribeCode | UnknownUnsubscribeCode] = {}
+_DISCONNECT_MEMO: dict[int, DisconnectCode | UnknownDisconnectCode] = {}
+_API_ERROR_MEMO: dict[int, ApiErrorCode | UnknownApiErrorCode] = {}
+_MEMO_FAMILIES: Final[dict[str, type[CodeEnum]]] = {
+    "_ERROR_MEMO": ErrorCode,
+    "_UNSUBSCRIBE_MEMO": UnsubscribeCode,
+    "_DISCONNECT_MEMO": DisconnectCode,
+    "_API_ERROR_MEMO": ApiErrorCode,
+}
+_reset_memos()
+seal(ErrorCode, UnsubscribeCode, DisconnectCode, ApiErrorCode)
+for _public in (UnknownErrorCode, UnknownUnsubscribeCode, UnknownDisconnectCode, UnknownApiErrorCode):
+    _public.__module__ = "centrifugo_protocol"

@@ -16,13 +16,16 @@ Rules kept here:
   below that it ends the subscription.
 """
 
-from typing import Final, NoReturn
+from collections.abc import Collection
+from itertools import islice
+from typing import Final, NoReturn, cast
 
 __all__ = [
     "APP_ERROR_CODES",
     "APP_RECONNECT_DISCONNECT_CODES",
     "APP_TERMINAL_DISCONNECT_CODES",
     "CLIENT_SIDE_ERROR_CODES",
+    "MAX_CLOSE_REASON_BYTES",
     "MAX_CODE",
     "MAX_DISCONNECT_REASON_BYTES",
     "MIN_RESUBSCRIBE_CODE",
@@ -58,9 +61,13 @@ SERVER_TERMINAL_DISCONNECT_CODES: Final = range(3500, 4000)
 APP_RECONNECT_DISCONNECT_CODES: Final = range(4000, 4500)
 #: Application (proxy) disconnect codes after which the client stops for good.
 APP_TERMINAL_DISCONNECT_CODES: Final = range(4500, 5000)
-#: Longest disconnect reason, in UTF-8 bytes, that fits the WebSocket close frame
-#: Centrifugo sends it in (the documented limit for applications' reasons).
+#: Longest custom disconnect reason an application may send, in ASCII characters:
+#: Centrifugo's documented limit for proxies' disconnect reasons. The transport allows
+#: more (see :data:`MAX_CLOSE_REASON_BYTES`), but only this much is promised to work.
 MAX_DISCONNECT_REASON_BYTES: Final = 32
+#: Longest reason a WebSocket close frame can carry, in bytes: a control frame's
+#: payload is at most 125 bytes, two of which hold the close code.
+MAX_CLOSE_REASON_BYTES: Final = 123
 
 
 def disconnect_reconnects(code: int) -> bool:
@@ -78,10 +85,25 @@ def unsubscribe_resubscribes(code: int) -> bool:
 
 
 class Frozen:
-    """Base of the package's immutable value objects: attributes are set once, through
-    ``object.__setattr__`` in ``__init__``, and never again."""
+    """Base of the package's immutable value objects.
+
+    Attributes are set once, through :meth:`_freeze` in ``__init__``, and never again:
+    assigning, deleting, and calling ``__init__`` a second time all raise. Answers are
+    memoized and shared between callers, so one caller must not be able to change
+    what another one gets.
+    """
 
     __slots__ = ()
+
+    def _freeze(self, **fields: object) -> None:
+        for name in fields:
+            try:
+                object.__getattribute__(self, name)
+            except AttributeError:
+                continue
+            raise TypeError(f"{type(self).__name__} is immutable; it cannot be initialized again")
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
@@ -90,31 +112,129 @@ class Frozen:
         raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
 
 
+# --- The boundary ------------------------------------------------------------------------
+#
+# Values from outside cross here once. An int or a str is read as its exact built-in
+# value with int's and str's own methods, never the object's: a subclass may override
+# __int__, __eq__, __lt__, strip() or encode(), and must not be able to answer for
+# itself. Error messages render values the same way, so building one cannot fail or
+# run a caller's code either.
+
+#: Digits of an int that an error message shows in full; longer ones are abbreviated.
+_SHOW_DIGITS: Final = 60
+#: Characters of a text (or bytes) that an error message shows before cutting it short.
+_SHOW_CHARS: Final = 60
+#: Items of a container that an error message shows.
+_SHOW_ITEMS: Final = 4
 #: The longest rendering of a bad value that an error message includes.
-_SHOW_LIMIT: Final = 120
+_SHOW_LIMIT: Final = 160
+#: Ints with more bits than this are only described by their approximate size:
+#: converting them to decimal would cost more than an error message should.
+_SHOW_EXACT_BITS: Final = 12_000
+
+
+def type_name(value: object) -> str:
+    """The name of ``value``'s type, read without calling anything the type defines."""
+    name: str = type.__dict__["__name__"].__get__(type(value), type)
+    return name
+
+
+def exact_int(value: object) -> int | None:
+    """``value`` as a plain ``int`` if it is an ``int`` (not a ``bool``), else ``None``."""
+    kind = type(value)
+    if kind is int:
+        return cast("int", value)
+    if kind is bool or not issubclass(kind, int):
+        return None
+    # A subclass: int's own conversion, not the subclass's override.
+    return int.__int__(cast("int", value))
+
+
+def exact_str(value: object) -> str | None:
+    """``value`` as a plain ``str`` if it is a ``str``, else ``None``."""
+    kind = type(value)
+    if kind is str:
+        return cast("str", value)
+    if not issubclass(kind, str):
+        return None
+    # A subclass: str's own copy, not the subclass's override.
+    return str.__str__(cast("str", value))
+
+
+def _show_int(number: int) -> str:
+    sign, size = ("-", -number) if number < 0 else ("", number)
+    if size.bit_length() > _SHOW_EXACT_BITS:
+        import math
+
+        return f"{sign}<int of about {int(size.bit_length() * math.log10(2)):,} digits>"
+    digits = str(size)
+    if len(digits) <= _SHOW_DIGITS:
+        return sign + digits
+    return f"{sign}{digits[:20]}...{digits[-10:]} (an int of {len(digits):,} digits)"
+
+
+def _show_text(text: str | bytes, size: int) -> str:
+    if size <= _SHOW_CHARS:
+        return repr(text)
+    return f"{text[:_SHOW_CHARS]!r}... ({size:,} in all)"
 
 
 def show(value: object) -> str:
     """A short, always-printable rendering of a bad value for an error message.
 
-    ``repr`` alone can fail (ints past the str-conversion digit limit, very deep
-    containers) or be enormous; an error message must never do either.
+    Built-in scalars are shown by value (long ints and texts abbreviated, with their
+    size), built-in containers by their first few items; anything else by its type
+    alone. Nothing the value's own class defines is called, the work done is bounded
+    whatever the value's size, and the result is at most :data:`_SHOW_LIMIT`
+    characters long.
     """
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        sign = "-" if value < 0 else ""
-        return f"{sign}<int of {value.bit_length()} bits>"
-    import reprlib
-
-    shorter = reprlib.Repr()
-    shorter.maxstring = 60
-    shorter.maxother = 60
-    shorter.maxlevel = 3
-    shorter.maxlong = 60
-    try:
-        text = shorter.repr(value)
-    except Exception:  # a hostile __repr__: name the type instead
-        return f"<{type(value).__name__} object>"
+    text = _show(value, 0)
     return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 3] + "..."
+
+
+def _show(value: object, depth: int) -> str:
+    kind = type(value)
+    number = exact_int(value)
+    if number is not None:
+        return _show_int(number)
+    if issubclass(kind, str):
+        # str's own slicing and length: only the part shown is ever copied.
+        whole = cast("str", value)
+        return _show_text(str.__getitem__(whole, slice(0, _SHOW_CHARS + 1)), str.__len__(whole))
+    if issubclass(kind, bytes):
+        data = cast("bytes", value)
+        return _show_text(bytes.__getitem__(data, slice(0, _SHOW_CHARS + 1)), bytes.__len__(data))
+    if issubclass(kind, bytearray):
+        array = cast("bytearray", value)
+        return _show_text(bytes(bytearray.__getitem__(array, slice(0, _SHOW_CHARS + 1))), bytearray.__len__(array))
+    if kind is bool or value is None:
+        return repr(value)
+    if issubclass(kind, float):
+        return float.__repr__(cast("float", value))
+    if kind in (list, tuple, set, frozenset, dict) and depth < 2:
+        return _show_container(cast("Collection[object]", value), kind, depth)
+    return f"<{type_name(value)} object>"
+
+
+def _show_container(value: Collection[object], kind: type, depth: int) -> str:
+    # Only exact built-in containers reach here, so iterating them runs no caller code;
+    # only the first few items are taken, and each is shown in turn.
+    size = len(value)
+    if kind is dict:
+        pairs = islice(cast("dict[object, object]", value).items(), _SHOW_ITEMS)
+        shown = [f"{_show(key, depth + 1)}: {_show(entry, depth + 1)}" for key, entry in pairs]
+    else:
+        shown = [_show(item, depth + 1) for item in islice(value, _SHOW_ITEMS)]
+    if size > _SHOW_ITEMS:
+        shown.append(f"... ({size:,} items)")
+    inner = ", ".join(shown)
+    if kind is list:
+        return f"[{inner}]"
+    if kind is tuple:
+        return f"({inner}{',' if size == 1 else ''})"
+    if kind is dict:
+        return "{" + inner + "}"
+    return f"{type_name(value)}({{{inner}}})" if size else f"{type_name(value)}()"
 
 
 def check_code(value: object, where: str) -> int:
@@ -122,24 +242,27 @@ def check_code(value: object, where: str) -> int:
 
     Raises ``TypeError`` for anything that is not an ``int`` (``bool`` included) and
     ``ValueError`` for an ``int`` outside 0..2**32-1. ``where`` names the caller in the
-    message, e.g. ``"DisconnectCode.lookup()"``.
+    message, e.g. ``"DisconnectCode.lookup()"``. An ``int`` subclass is read as its
+    exact value; none of its own methods is called.
     """
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{where} expects an int code, got {show(value)} ({type(value).__name__})")
-    if not 0 <= value <= MAX_CODE:
-        raise ValueError(f"{where} expects a code in 0..{MAX_CODE} (uint32), got {show(value)}")
-    return int(value)
+    number = exact_int(value)
+    if number is None:
+        raise TypeError(f"{where} expects an int code, got {show(value)} ({type_name(value)})")
+    if number < 0 or number > MAX_CODE:
+        raise ValueError(f"{where} expects a code in 0..{MAX_CODE} (uint32), got {show(number)}")
+    return number
 
 
 def check_text(value: object, where: str, what: str) -> str:
-    """Return ``value`` if it is a ``str``; raise ``TypeError`` naming it otherwise."""
-    if not isinstance(value, str):
-        raise TypeError(f"{where} expects {what} to be a str, got {show(value)} ({type(value).__name__})")
-    return value
+    """Return ``value`` as a plain ``str``; raise ``TypeError`` naming it otherwise."""
+    text = exact_str(value)
+    if text is None:
+        raise TypeError(f"{where} expects {what} to be a str, got {show(value)} ({type_name(value)})")
+    return text
 
 
 def check_flag(value: object, where: str, what: str) -> bool:
     """Return ``value`` if it is a ``bool``; raise ``TypeError`` naming it otherwise."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{where} expects {what} to be a bool, got {show(value)} ({type(value).__name__})")
-    return value
+    if value is True or value is False:
+        return value
+    raise TypeError(f"{where} expects {what} to be a bool, got {show(value)} ({type_name(value)})")

@@ -11,6 +11,12 @@ yields a :class:`Transition`: the next state, the code and text the client repor
 with it, and whether to drop the cached token (``refresh_token``) or cached stream
 positions (``invalidate_state``) before trying again.
 
+Every argument is what the event carried, and one that is left out means what the
+same field absent from the wire means: Centrifugo leaves out an empty reason or
+message and a false ``temporary``, so the defaults are ``""`` and ``False``, never a
+code's built-in text or flag. A call and the :mod:`~centrifugo_protocol.wire` object
+decoded from the same payload therefore always give the same answer.
+
 The rules, as the reference SDK (centrifuge-js) applies them:
 
 * Disconnect push with code C: the range rule decides (terminal in 3500-3999 and
@@ -19,11 +25,12 @@ The rules, as the reference SDK (centrifuge-js) applies them:
 * Transport close frame with code C and reason R:
 
   1. if R is a JSON object with a boolean ``reconnect`` (protocol v1 advice), that
-     flag decides, reported with C and the advice's ``reason``;
-  2. else, below 3000 (a transport close code): 1009 (message too big) stops with
-     client code 3 "message size limit exceeded"; any other reconnects with client
-     code 1 "transport closed";
-  3. else as a disconnect push with C and R.
+     flag decides whether to reconnect, and the advice's ``reason`` is reported;
+  2. below 3000 (a transport close code) the client reports its own code instead:
+     1009 (message too big) always stops, with client code 3 "message size limit
+     exceeded", whatever the advice said; any other reports client code 1
+     "transport closed" and reconnects unless the advice said not to;
+  3. from 3000 up, without advice, as a disconnect push with C and R.
 
 * Error reply to connect: 109 drops the token and reconnects; a client-side code
   (below 100) or a temporary error reconnects with backoff; anything else stops.
@@ -31,34 +38,49 @@ The rules, as the reference SDK (centrifuge-js) applies them:
   ``connected`` and retry the refresh later; anything else stops.
 * Unsubscribe push: from 2500 up the subscription goes to ``subscribing``; 2502 also
   drops its token and position. Below 2500 it ends (``unsubscribed``).
-* Error reply to subscribe: 109 drops the subscription token and resubscribes; below
-  100 or temporary, resubscribe with backoff; 112 resubscribes from scratch when the
-  application can rebuild the channel's state; anything else ends the subscription.
+* Error reply to subscribe: first, 112 resubscribes from scratch (dropping the
+  position) when the application can rebuild the channel's state, temporary or not;
+  then 109 drops the subscription token and resubscribes; below 100 or temporary,
+  resubscribe with backoff; anything else ends the subscription.
 * Error reply to a subscription token refresh: below 100 or temporary, stay
   ``subscribed`` and retry later; anything else ends the subscription.
 * Whenever the client leaves ``connected``, each subscription goes to
   ``subscribing`` with client code 1 "transport closed".
 
 Where the official SDKs disagree, these functions follow the rule above, not any one
-SDK's quirk: centrifuge-go, -python and -dart reconnect after a 1009 close while
-centrifuge-js, -java and -swift stop; centrifuge-js applies the terminal bands to a
-close frame only when its reason is not empty.
+SDK's quirk. The conformance suite runs the real centrifuge-js and centrifuge-python
+against these rules, and lists every difference with its reason.
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Final, Generic, TypeVar, final
+from typing import TYPE_CHECKING, Final, Generic, TypeAlias, TypeVar, final, overload
 
+from . import events
 from ._client_codes import ConnectingCode, DisconnectedCode, SubscribingCode
 from ._codes import DisconnectCode, ErrorCode, UnsubscribeCode
-from ._ranges import CLIENT_SIDE_ERROR_CODES, TRANSPORT_CLOSE_CODES, Frozen, check_code, check_flag, check_text, show
+from ._ranges import (
+    APP_ERROR_CODES,
+    CLIENT_SIDE_ERROR_CODES,
+    TRANSPORT_CLOSE_CODES,
+    Frozen,
+    check_code,
+    check_flag,
+    check_text,
+    disconnect_reconnects,
+    show,
+    type_name,
+    unsubscribe_resubscribes,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable
+    from collections.abc import Callable, Hashable
 
 __all__ = [
+    "ClientEventCode",
     "ClientState",
+    "SubscriptionEventCode",
     "SubscriptionState",
     "Transition",
     "on_close",
@@ -72,7 +94,14 @@ __all__ = [
 ]
 
 
-class ClientState(Enum):
+class _State(Enum):
+    """A state, printed as the SDKs name it: ``str(ClientState.CONNECTING) == "connecting"``."""
+
+    def __str__(self) -> str:
+        return str(self._value_)
+
+
+class ClientState(_State):
     """The states of a client connection, as every official SDK names them."""
 
     DISCONNECTED = "disconnected"
@@ -80,7 +109,7 @@ class ClientState(Enum):
     CONNECTED = "connected"
 
 
-class SubscriptionState(Enum):
+class SubscriptionState(_State):
     """The states of a channel subscription, as every official SDK names them."""
 
     UNSUBSCRIBED = "unsubscribed"
@@ -118,16 +147,16 @@ class Transition(Frozen, Generic[_StateT]):
         invalidate_state: bool = False,
     ) -> None:
         # Callers without a type checker can pass anything.
-        if not isinstance(state, (ClientState, SubscriptionState)):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise TypeError(
-                f"Transition() expects a ClientState or SubscriptionState, got {show(state)} ({type(state).__name__})"
-            )
-        setter = object.__setattr__
-        setter(self, "_state", state)
-        setter(self, "_code", check_code(code, "Transition()"))
-        setter(self, "_reason", check_text(reason, "Transition()", "reason"))
-        setter(self, "_refresh_token", check_flag(refresh_token, "Transition()", "refresh_token"))
-        setter(self, "_invalidate_state", check_flag(invalidate_state, "Transition()", "invalidate_state"))
+        if type(state) is not ClientState and type(state) is not SubscriptionState:
+            raise TypeError(f"Transition() expects a ClientState or SubscriptionState, got {show(state)} ({type_name(state)})")
+        where = "Transition()"
+        self._freeze(
+            _state=state,
+            _code=check_code(code, where),
+            _reason=check_text(reason, where, "reason"),
+            _refresh_token=check_flag(refresh_token, where, "refresh_token"),
+            _invalidate_state=check_flag(invalidate_state, where, "invalidate_state"),
+        )
 
     @property
     def state(self) -> _StateT:
@@ -155,11 +184,34 @@ class Transition(Frozen, Generic[_StateT]):
         the subscription's own position for a subscription."""
         return self._invalidate_state
 
+    @overload
+    def event_code(self: Transition[ClientState]) -> ClientEventCode: ...
+    @overload
+    def event_code(self: Transition[SubscriptionState]) -> SubscriptionEventCode: ...
+    def event_code(self) -> ClientEventCode | SubscriptionEventCode:
+        """The code typed as the SDK event that reports this change carries it.
+
+        Each state has its event: ``connecting``, ``disconnected``, ``subscribing``,
+        ``unsubscribed``; staying ``connected`` or ``subscribed`` (a refresh to retry),
+        and staying ``subscribing`` after an error reply to subscribe, is reported
+        with an ``error`` event. The answer is what the matching
+        :mod:`~centrifugo_protocol.events` function gives for :attr:`code`.
+
+        Below 100 the event's own family decides, as it does for the SDKs, which
+        number their client-side codes per event: a subscription that retries after
+        a client-side error (a timeout, say) is read as :class:`SubscribingCode`.
+        """
+        code = self._code
+        event = _reported_by[self._state]
+        if event is events.subscribing and code in _ERROR_REPLY_CODES:
+            event = events.error  # the error reply to subscribe that is being retried
+        return event(code)
+
     def _fields(self) -> tuple[_StateT, int, str, bool, bool]:
         return (self._state, self._code, self._reason, self._refresh_token, self._invalidate_state)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Transition):
+        if type(other) is Transition:
             return self._fields() == other._fields()
         return NotImplemented
 
@@ -168,12 +220,30 @@ class Transition(Frozen, Generic[_StateT]):
 
     def __repr__(self) -> str:
         return (
-            f"Transition(state={self._state}, code={self._code}, reason={self._reason!r}, "
+            f"Transition(state={type(self._state).__name__}.{self._state.name}, code={self._code}, reason={self._reason!r}, "
             f"refresh_token={self._refresh_token}, invalidate_state={self._invalidate_state})"
         )
 
     def __reduce__(self) -> tuple[type[Transition[_StateT]], tuple[_StateT, int, str, bool, bool]]:
         return (Transition, self._fields())
+
+
+#: What :meth:`Transition.event_code` gives for a client's transition.
+ClientEventCode: TypeAlias = events.ConnectingEventCode | events.DisconnectedEventCode | events.ErrorEventCode
+#: What :meth:`Transition.event_code` gives for a subscription's transition.
+SubscriptionEventCode: TypeAlias = events.SubscribingEventCode | events.UnsubscribedEventCode | events.ErrorEventCode
+
+# The SDK event that reports each state, for Transition.event_code.
+_reported_by: Final[dict[ClientState | SubscriptionState, Callable[[int], ClientEventCode | SubscriptionEventCode]]] = {
+    ClientState.CONNECTING: events.connecting,
+    ClientState.DISCONNECTED: events.disconnected,
+    ClientState.CONNECTED: events.error,
+    SubscriptionState.SUBSCRIBING: events.subscribing,
+    SubscriptionState.UNSUBSCRIBED: events.unsubscribed,
+    SubscriptionState.SUBSCRIBED: events.error,
+}
+#: Codes of the server's error replies (below them, the SDKs' own codes).
+_ERROR_REPLY_CODES: Final = range(CLIENT_SIDE_ERROR_CODES.stop, APP_ERROR_CODES.stop)
 
 
 # --- The decisions: one function per event. Inputs are already checked. ---------------
@@ -187,29 +257,27 @@ _SUBSCRIBED: Final = SubscriptionState.SUBSCRIBED
 
 #: WebSocket close code 1009, "message too big".
 _WS_MESSAGE_TOO_BIG: Final = 1009
-#: The reason SDKs report with a 1009 close (the member's own reason is shorter).
-_MESSAGE_SIZE_LIMIT_REASON: Final = "message size limit exceeded"
 
 
-def _decide_disconnect(code: int, reason: str | None) -> Transition[ClientState]:
-    known = DisconnectCode.lookup(code)
-    if reason is None:
-        reason = known.reason if isinstance(known, DisconnectCode) else ""
-    invalidated = known is DisconnectCode.STATE_INVALIDATED
-    return Transition(_CONNECTING if known.reconnect else _DISCONNECTED, code, reason, invalidated, invalidated)
+def _decide_disconnect(code: int, reason: str, reconnect: bool | None = None) -> Transition[ClientState]:
+    if reconnect is None:
+        reconnect = disconnect_reconnects(code)
+    invalidated = code == DisconnectCode.STATE_INVALIDATED
+    return Transition(_CONNECTING if reconnect else _DISCONNECTED, code, reason, invalidated, invalidated)
 
 
 def _decide_close(code: int, reason: str) -> Transition[ClientState]:
     advice = _v1_advice(reason)
-    if advice is not None:
-        reconnect, advice_reason = advice
-        return Transition(_CONNECTING if reconnect else _DISCONNECTED, code, advice_reason)
     if code in TRANSPORT_CLOSE_CODES:
-        if code == _WS_MESSAGE_TOO_BIG:
-            return Transition(_DISCONNECTED, DisconnectedCode.MESSAGE_SIZE_LIMIT.code, _MESSAGE_SIZE_LIMIT_REASON)
+        if code == _WS_MESSAGE_TOO_BIG:  # too big to retry, whatever any advice says
+            too_big = DisconnectedCode.MESSAGE_SIZE_LIMIT
+            return Transition(_DISCONNECTED, too_big.code, too_big.reason)
         closed = ConnectingCode.TRANSPORT_CLOSED
-        return Transition(_CONNECTING, closed.code, closed.reason)
-    return _decide_disconnect(code, reason)
+        reconnect = True if advice is None else advice[0]
+        return Transition(_CONNECTING if reconnect else _DISCONNECTED, closed.code, closed.reason)
+    if advice is None:
+        return _decide_disconnect(code, reason)
+    return _decide_disconnect(code, advice[1], advice[0])
 
 
 def _decide_connect_error(code: int, message: str, temporary: bool) -> Transition[ClientState]:
@@ -225,23 +293,23 @@ def _decide_refresh_error(code: int, message: str, temporary: bool) -> Transitio
     return Transition(_CONNECTED if retry else _DISCONNECTED, code, message)
 
 
-def _decide_unsubscribe(code: int, reason: str | None) -> Transition[SubscriptionState]:
-    known = UnsubscribeCode.lookup(code)
-    if reason is None:
-        reason = known.reason if isinstance(known, UnsubscribeCode) else ""
-    invalidated = known is UnsubscribeCode.STATE_INVALIDATED
-    return Transition(_SUBSCRIBING if known.resubscribe else _UNSUBSCRIBED, code, reason, invalidated, invalidated)
+def _decide_unsubscribe(code: int, reason: str) -> Transition[SubscriptionState]:
+    invalidated = code == UnsubscribeCode.STATE_INVALIDATED
+    state = _SUBSCRIBING if unsubscribe_resubscribes(code) else _UNSUBSCRIBED
+    return Transition(state, code, reason, invalidated, invalidated)
 
 
 def _decide_subscribe_error(
     code: int, message: str, temporary: bool, can_rebuild_state: bool
 ) -> Transition[SubscriptionState]:
+    # 112 comes first: an application that can rebuild the state starts over from
+    # scratch, whether or not the error says it is temporary.
+    if code == ErrorCode.UNRECOVERABLE_POSITION and can_rebuild_state:
+        return Transition(_SUBSCRIBING, code, message, invalidate_state=True)
     if code == ErrorCode.TOKEN_EXPIRED:
         return Transition(_SUBSCRIBING, code, message, refresh_token=True)
     if code in CLIENT_SIDE_ERROR_CODES or temporary:
         return Transition(_SUBSCRIBING, code, message)
-    if code == ErrorCode.UNRECOVERABLE_POSITION and can_rebuild_state:
-        return Transition(_SUBSCRIBING, code, message, invalidate_state=True)
     return Transition(_UNSUBSCRIBED, code, message)
 
 
@@ -259,14 +327,15 @@ _CONNECTION_LOST: Final = Transition(
 
 def _v1_advice(reason: str) -> tuple[bool, str] | None:
     """Protocol v1 put ``{"reason": ..., "reconnect": bool}`` into the close reason."""
-    text = reason.strip()
-    if not text.startswith("{"):
+    # JSON allows only these four characters of white space around a value; a
+    # reason that starts with anything else is not JSON, whatever follows.
+    if not reason.lstrip(" \t\n\r").startswith("{"):
         return None
     import json
 
     try:
         # Text that starts with "{" decodes to a JSON object or not at all.
-        fields: dict[object, object] = json.loads(text)
+        fields: dict[object, object] = json.loads(reason)
     except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         return None
     reconnect = fields.get("reconnect")
@@ -294,28 +363,19 @@ _SUBSCRIBE_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
 _SUBSCRIPTION_REFRESH_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
 
 
-def _optional_text(value: object, where: str, what: str) -> str | None:
-    return None if value is None else check_text(value, where, what)
-
-
-def _error_defaults(where: str, code: object, message: object, temporary: object) -> tuple[int, str, bool]:
-    """Check an error reply's fields; fill ``None`` with the code's built-in defaults."""
-    value = check_code(code, where)
-    known = ErrorCode.lookup(value)
-    if message is None:
-        message = known.message if isinstance(known, ErrorCode) else ""
-    if temporary is None:
-        temporary = known.temporary if isinstance(known, ErrorCode) else False
-    return value, check_text(message, where, "message"), check_flag(temporary, where, "temporary")
+def _check_error(where: str, code: object, message: object, temporary: object) -> tuple[int, str, bool]:
+    """Check an error reply's fields, read as exact values."""
+    return check_code(code, where), check_text(message, where, "message"), check_flag(temporary, where, "temporary")
 
 
 # Each public function below starts with the hot path: a memo probe, taken only when
 # the arguments have exactly the types a memo key may hold, so that 3012.0 or
 # temporary=0 can never match a key made from 3012 or False. The key is the bare code
-# when every other argument is at its default, else the tuple of all arguments.
-# Everything else goes through the checks and the decision, then into the memo.
-# The probe is written out in each function rather than shared: a helper would add a
-# Python call to every answer, about a third of what an answer costs.
+# when every other argument is at its default (what an absent field means on the
+# wire), else the tuple of all arguments. Everything else goes through the checks and
+# the decision, then into the memo. The probe is written out in each function rather
+# than shared: a helper would add a Python call to every answer, about a third of what
+# an answer costs.
 
 
 def _remember(
@@ -326,40 +386,31 @@ def _remember(
     transition: Transition[_StateT],
 ) -> Transition[_StateT]:
     keyable = type(code) is int and all(
-        option is None
-        or option is True
-        or option is False
-        or (type(option) is str and len(option) <= _MEMO_TEXT_LIMIT)
+        option is True or option is False or (type(option) is str and len(option) <= _MEMO_TEXT_LIMIT)
         for option in options
     )
     if keyable:
         if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
+            memo.clear()  # a reader that misses an entry meanwhile decides again: same answer
         memo[code if options == defaults else (code, *options)] = transition
     return transition
 
 
-def on_disconnect(code: int, reason: str | None = None) -> Transition[ClientState]:
+def on_disconnect(code: int, reason: str = "") -> Transition[ClientState]:
     """The client's next state after a disconnect push with ``code`` and ``reason``.
 
-    ``reason=None`` stands for the built-in reason of a known code and ``""`` for an
-    unknown one. Raises ``TypeError`` or ``ValueError`` for a code that is not a uint32
-    ``int`` or a reason that is not a ``str``.
+    ``reason`` is the push's, reported as it came; leave it out when the push has
+    none (Centrifugo omits an empty reason). Raises ``TypeError`` or ``ValueError``
+    for a code that is not a uint32 ``int`` or a reason that is not a ``str``.
     """
-    if reason is None:
-        if type(code) is int:
-            try:
-                return _DISCONNECTS[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(reason) is str:
+    if type(code) is int and type(reason) is str:
         try:
-            return _DISCONNECTS[code, reason]
+            return _DISCONNECTS[(code, reason) if reason else code]
         except KeyError:
             pass
     where = "on_disconnect()"
-    transition = _decide_disconnect(check_code(code, where), _optional_text(reason, where, "reason"))
-    return _remember(_DISCONNECTS, code, (reason,), (None,), transition)
+    transition = _decide_disconnect(check_code(code, where), check_text(reason, where, "reason"))
+    return _remember(_DISCONNECTS, code, (reason,), ("",), transition)
 
 
 def on_close(code: int, reason: str = "") -> Transition[ClientState]:
@@ -371,93 +422,68 @@ def on_close(code: int, reason: str = "") -> Transition[ClientState]:
     """
     if type(code) is int and type(reason) is str:
         try:
-            return _CLOSES[code, reason]
+            return _CLOSES[(code, reason) if reason else code]
         except KeyError:
             pass
-    transition = _decide_close(check_code(code, "on_close()"), check_text(reason, "on_close()", "reason"))
-    # No default form: the key is always the tuple, as probed above.
-    return _remember(_CLOSES, code, (reason,), (), transition)
+    where = "on_close()"
+    transition = _decide_close(check_code(code, where), check_text(reason, where, "reason"))
+    return _remember(_CLOSES, code, (reason,), ("",), transition)
 
 
-def on_connect_error(code: int, message: str | None = None, *, temporary: bool | None = None) -> Transition[ClientState]:
+def on_connect_error(code: int, message: str = "", *, temporary: bool = False) -> Transition[ClientState]:
     """The client's next state after an error reply to its connect command.
 
-    ``message=None`` and ``temporary=None`` stand for the built-in values of a known
-    :class:`ErrorCode` (``""`` and ``False`` for other codes); pass the wire's values
-    when the reply has them, since they win. Raises ``TypeError`` or ``ValueError``
-    for arguments of the wrong type or a code outside uint32.
+    ``message`` and ``temporary`` are the reply's; leave out what the reply left out
+    (Centrifugo omits an empty message and a false flag), which is not the same as
+    the code's built-in defaults: a proxy may reuse a code with its own flag. Raises
+    ``TypeError`` or ``ValueError`` for arguments of the wrong type or a code outside
+    uint32.
     """
-    if message is None and temporary is None:
-        if type(code) is int:
-            try:
-                return _CONNECT_ERRORS[code]
-            except KeyError:
-                pass
-    elif (
-        type(code) is int
-        and (type(message) is str or message is None)
-        and (temporary is False or temporary is True or temporary is None)
-    ):
+    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
         try:
-            return _CONNECT_ERRORS[code, message, temporary]
+            return _CONNECT_ERRORS[(code, message, temporary) if message or temporary else code]
         except KeyError:
             pass
-    transition = _decide_connect_error(*_error_defaults("on_connect_error()", code, message, temporary))
-    return _remember(_CONNECT_ERRORS, code, (message, temporary), (None, None), transition)
+    transition = _decide_connect_error(*_check_error("on_connect_error()", code, message, temporary))
+    return _remember(_CONNECT_ERRORS, code, (message, temporary), ("", False), transition)
 
 
-def on_refresh_error(code: int, message: str | None = None, *, temporary: bool | None = None) -> Transition[ClientState]:
+def on_refresh_error(code: int, message: str = "", *, temporary: bool = False) -> Transition[ClientState]:
     """The client's next state after an error reply to a connection token refresh.
 
     :attr:`ClientState.CONNECTED` means: stay connected and retry the refresh later,
-    with backoff. Defaults and errors as for :func:`on_connect_error`.
+    with backoff. Arguments and errors as for :func:`on_connect_error`.
     """
-    if message is None and temporary is None:
-        if type(code) is int:
-            try:
-                return _REFRESH_ERRORS[code]
-            except KeyError:
-                pass
-    elif (
-        type(code) is int
-        and (type(message) is str or message is None)
-        and (temporary is False or temporary is True or temporary is None)
-    ):
+    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
         try:
-            return _REFRESH_ERRORS[code, message, temporary]
+            return _REFRESH_ERRORS[(code, message, temporary) if message or temporary else code]
         except KeyError:
             pass
-    transition = _decide_refresh_error(*_error_defaults("on_refresh_error()", code, message, temporary))
-    return _remember(_REFRESH_ERRORS, code, (message, temporary), (None, None), transition)
+    transition = _decide_refresh_error(*_check_error("on_refresh_error()", code, message, temporary))
+    return _remember(_REFRESH_ERRORS, code, (message, temporary), ("", False), transition)
 
 
-def on_unsubscribe(code: int, reason: str | None = None) -> Transition[SubscriptionState]:
+def on_unsubscribe(code: int, reason: str = "") -> Transition[SubscriptionState]:
     """The subscription's next state after an unsubscribe push with ``code``.
 
-    ``reason=None`` stands for the built-in reason of a known code and ``""`` for an
-    unknown one. Raises ``TypeError`` or ``ValueError`` for bad arguments.
+    ``reason`` is the push's; leave it out when the push has none. Raises
+    ``TypeError`` or ``ValueError`` for bad arguments.
     """
-    if reason is None:
-        if type(code) is int:
-            try:
-                return _UNSUBSCRIBES[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(reason) is str:
+    if type(code) is int and type(reason) is str:
         try:
-            return _UNSUBSCRIBES[code, reason]
+            return _UNSUBSCRIBES[(code, reason) if reason else code]
         except KeyError:
             pass
     where = "on_unsubscribe()"
-    transition = _decide_unsubscribe(check_code(code, where), _optional_text(reason, where, "reason"))
-    return _remember(_UNSUBSCRIBES, code, (reason,), (None,), transition)
+    transition = _decide_unsubscribe(check_code(code, where), check_text(reason, where, "reason"))
+    return _remember(_UNSUBSCRIBES, code, (reason,), ("",), transition)
 
 
 def on_subscribe_error(
     code: int,
-    message: str | None = None,
+    message: str = "",
     *,
-    temporary: bool | None = None,
+    temporary: bool = False,
     can_rebuild_state: bool = False,
 ) -> Transition[SubscriptionState]:
     """The subscription's next state after an error reply to subscribe.
@@ -465,58 +491,42 @@ def on_subscribe_error(
     Pass ``can_rebuild_state=True`` when the application can rebuild the channel's
     state from scratch (for example by reloading it over HTTP): then 112
     (unrecoverable position) resubscribes without a position instead of ending the
-    subscription. Defaults and errors as for :func:`on_connect_error`.
+    subscription. Arguments and errors as for :func:`on_connect_error`.
     """
-    if message is None and temporary is None and can_rebuild_state is False:
-        if type(code) is int:
-            try:
-                return _SUBSCRIBE_ERRORS[code]
-            except KeyError:
-                pass
-    elif (
+    if (
         type(code) is int
-        and (type(message) is str or message is None)
-        and (temporary is False or temporary is True or temporary is None)
+        and type(message) is str
+        and (temporary is False or temporary is True)
         and (can_rebuild_state is False or can_rebuild_state is True)
     ):
         try:
-            return _SUBSCRIBE_ERRORS[code, message, temporary, can_rebuild_state]
+            return _SUBSCRIBE_ERRORS[
+                (code, message, temporary, can_rebuild_state) if message or temporary or can_rebuild_state else code
+            ]
         except KeyError:
             pass
     where = "on_subscribe_error()"
-    checked = _error_defaults(where, code, message, temporary)
+    checked = _check_error(where, code, message, temporary)
     transition = _decide_subscribe_error(*checked, check_flag(can_rebuild_state, where, "can_rebuild_state"))
     options = (message, temporary, can_rebuild_state)
-    return _remember(_SUBSCRIBE_ERRORS, code, options, (None, None, False), transition)
+    return _remember(_SUBSCRIBE_ERRORS, code, options, ("", False, False), transition)
 
 
-def on_subscription_refresh_error(
-    code: int, message: str | None = None, *, temporary: bool | None = None
-) -> Transition[SubscriptionState]:
+def on_subscription_refresh_error(code: int, message: str = "", *, temporary: bool = False) -> Transition[SubscriptionState]:
     """The subscription's next state after an error reply to a subscription token refresh.
 
     :attr:`SubscriptionState.SUBSCRIBED` means: stay subscribed and retry the refresh
-    later, with backoff. Defaults and errors as for :func:`on_connect_error`.
+    later, with backoff. Arguments and errors as for :func:`on_connect_error`.
     """
-    if message is None and temporary is None:
-        if type(code) is int:
-            try:
-                return _SUBSCRIPTION_REFRESH_ERRORS[code]
-            except KeyError:
-                pass
-    elif (
-        type(code) is int
-        and (type(message) is str or message is None)
-        and (temporary is False or temporary is True or temporary is None)
-    ):
+    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
         try:
-            return _SUBSCRIPTION_REFRESH_ERRORS[code, message, temporary]
+            return _SUBSCRIPTION_REFRESH_ERRORS[(code, message, temporary) if message or temporary else code]
         except KeyError:
             pass
     transition = _decide_subscription_refresh_error(
-        *_error_defaults("on_subscription_refresh_error()", code, message, temporary)
+        *_check_error("on_subscription_refresh_error()", code, message, temporary)
     )
-    return _remember(_SUBSCRIPTION_REFRESH_ERRORS, code, (message, temporary), (None, None), transition)
+    return _remember(_SUBSCRIPTION_REFRESH_ERRORS, code, (message, temporary), ("", False), transition)
 
 
 def on_connection_lost() -> Transition[SubscriptionState]:

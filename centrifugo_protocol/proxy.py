@@ -9,8 +9,10 @@ backend (the proxy), whose JSON answer may refuse the client in one of two ways:
 * a custom disconnect, ``{"disconnect": {"code", "reason"}}``: the code must be in
   :data:`APP_RECONNECT_DISCONNECT_CODES` (4000-4499, the client comes back) or
   :data:`APP_TERMINAL_DISCONNECT_CODES` (4500-4999, the client stops for good), and
-  the reason may be at most :data:`MAX_DISCONNECT_REASON_BYTES` bytes of UTF-8
-  because it travels in a WebSocket close frame.
+  the reason may be at most :data:`MAX_DISCONNECT_REASON_BYTES` (32) ASCII
+  characters, the limit Centrifugo documents for it. The transport's own limit is
+  higher (a WebSocket close frame carries up to :data:`MAX_CLOSE_REASON_BYTES`, 123
+  bytes, of reason), but only the documented limit is promised to work.
 
 Every other number is reserved by the server. A code outside these bands is not a
 cosmetic slip: a disconnect meant to be final but sent as 5000 makes clients reconnect
@@ -32,10 +34,13 @@ from ._ranges import (
     APP_ERROR_CODES,
     APP_RECONNECT_DISCONNECT_CODES,
     APP_TERMINAL_DISCONNECT_CODES,
+    MAX_CLOSE_REASON_BYTES,
     MAX_DISCONNECT_REASON_BYTES,
     check_flag,
     check_text,
+    exact_int,
     show,
+    type_name,
 )
 from .wire import Disconnect, DisconnectJSON, ReplyError, ReplyErrorJSON
 
@@ -43,6 +48,7 @@ __all__ = [
     "APP_ERROR_CODES",
     "APP_RECONNECT_DISCONNECT_CODES",
     "APP_TERMINAL_DISCONNECT_CODES",
+    "MAX_CLOSE_REASON_BYTES",
     "MAX_DISCONNECT_REASON_BYTES",
     "DisconnectResponse",
     "ErrorResponse",
@@ -70,9 +76,10 @@ def _span(codes: range) -> str:
 
 
 def _check_int(value: object, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{where} expects an int code, got {show(value)} ({type(value).__name__})")
-    return int(value)
+    number = exact_int(value)
+    if number is None:
+        raise TypeError(f"{where} expects an int code, got {show(value)} ({type_name(value)})")
+    return number
 
 
 def custom_error(code: int, message: str, *, temporary: bool = False) -> ReplyError:
@@ -102,9 +109,10 @@ def custom_disconnect(code: int, reason: str) -> Disconnect:
 
     Codes in :data:`APP_RECONNECT_DISCONNECT_CODES` (4000-4499) make the client
     reconnect; codes in :data:`APP_TERMINAL_DISCONNECT_CODES` (4500-4999) make it stop
-    for good. ``reason`` may be at most :data:`MAX_DISCONNECT_REASON_BYTES` bytes once
-    encoded as UTF-8. Raises ``TypeError`` for arguments of the wrong type and
-    ``ValueError`` for a code outside 4000-4999 or a reason that is too long.
+    for good. ``reason`` must be ASCII and at most :data:`MAX_DISCONNECT_REASON_BYTES`
+    (32) characters long, as Centrifugo documents. Raises ``TypeError`` for arguments
+    of the wrong type and ``ValueError`` for a code outside 4000-4999 or a reason that
+    is not ASCII or too long.
     """
     where = "custom_disconnect()"
     value = _check_int(code, where)
@@ -115,29 +123,27 @@ def custom_disconnect(code: int, reason: str) -> Disconnect:
             f"{_span(APP_TERMINAL_DISCONNECT_CODES)} (client stops), got {show(value)}"
         )
     text = check_text(reason, where, "reason")
-    try:
-        size = len(text.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise ValueError(f"{where} expects a reason that can be encoded as UTF-8, got {show(text)}") from None
-    if size > MAX_DISCONNECT_REASON_BYTES:
+    if not text.isascii() or len(text) > MAX_DISCONNECT_REASON_BYTES:
+        problem = "non-ASCII characters" if not text.isascii() else f"{len(text)} characters"
         raise ValueError(
-            f"{where} expects a reason of at most {MAX_DISCONNECT_REASON_BYTES} bytes in UTF-8 "
-            f"(it travels in a WebSocket close frame), got {size} bytes: {show(text)}"
+            f"{where} expects a reason of at most {MAX_DISCONNECT_REASON_BYTES} ASCII characters "
+            f"(Centrifugo's documented limit; a WebSocket close frame itself carries at most "
+            f"{MAX_CLOSE_REASON_BYTES} bytes of reason), got {problem}: {show(text)}"
         )
     return Disconnect(value, text)
 
 
 def error_response(err: ReplyError) -> ErrorResponse:
     """The proxy answer ``{"error": {...}}`` for ``err``; ``json.dumps`` writes it as is."""
-    if not isinstance(err, ReplyError):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers without a type checker
-        raise TypeError(f"error_response() expects a wire.ReplyError, got {show(err)} ({type(err).__name__})")
+    if not issubclass(type(err), ReplyError):  # pyright: ignore[reportUnnecessaryIsInstance]  # for callers without a type checker; type(): __class__ can lie
+        raise TypeError(f"error_response() expects a wire.ReplyError, got {show(err)} ({type_name(err)})")
     return {"error": err.to_json()}
 
 
 def disconnect_response(disconnect: Disconnect) -> DisconnectResponse:
     """The proxy answer ``{"disconnect": {...}}`` for ``disconnect``; ``json.dumps`` writes it as is."""
-    if not isinstance(disconnect, Disconnect):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers without a type checker
+    if not issubclass(type(disconnect), Disconnect):  # pyright: ignore[reportUnnecessaryIsInstance]  # for callers without a type checker; type(): __class__ can lie
         raise TypeError(
-            f"disconnect_response() expects a wire.Disconnect, got {show(disconnect)} ({type(disconnect).__name__})"
+            f"disconnect_response() expects a wire.Disconnect, got {show(disconnect)} ({type_name(disconnect)})"
         )
     return {"disconnect": disconnect.to_json()}

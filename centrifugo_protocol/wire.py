@@ -1,10 +1,13 @@
 """Typed, validated objects for the protocol's error, disconnect and unsubscribe payloads.
 
-``X.from_json(data)`` takes a value that a JSON decoder produced (``json.loads``,
-``orjson.loads``, ...) from an untrusted peer and either returns a checked object or
-raises :class:`WireFormatError`, a ``ValueError`` that names the field and the bad
-value. Nothing else escapes, whatever the input. ``x.to_json()`` gives back a plain
-``dict`` that ``from_json`` accepts again.
+``X.from_json(data)`` takes what a JSON decoder made of an untrusted peer's payload
+(``json.loads``, ``orjson.loads``, ...: a ``dict`` with ``str`` keys) and either
+returns a checked object or raises :class:`WireFormatError`, a ``ValueError`` that
+names the field and the bad value. Nothing else escapes, whatever the input: a value
+that is not a ``dict`` (another ``Mapping`` included) is refused with that error, and
+a ``dict`` subclass is read with ``dict``'s own methods, never its overrides; likewise
+an ``int`` or ``str`` subclass in a field is read as its exact value.
+``x.to_json()`` gives back a plain ``dict`` that ``from_json`` accepts again.
 
 Decoding rules, as the protocol's JSON encoding has them:
 
@@ -23,8 +26,7 @@ object, and the ``on_...``/``transition`` methods give the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, TypedDict, final
+from typing import TYPE_CHECKING, ClassVar, TypedDict, cast, final
 
 from . import classify
 from ._codes import (
@@ -37,9 +39,11 @@ from ._codes import (
     UnknownUnsubscribeCode,
     UnsubscribeCode,
 )
-from ._ranges import Frozen, check_code, check_flag, check_text, show
+from ._ranges import Frozen, check_code, check_flag, check_text, exact_str, show, type_name
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from typing_extensions import Self
 
     from .classify import ClientState, SubscriptionState, Transition
@@ -95,49 +99,96 @@ class UnsubscribeJSON(TypedDict):
 
 # --- Field readers: each turns one field of an untrusted object into a checked value.
 
+#: Stands for a field the payload does not have.
+_ABSENT: object = object()
+#: dict's own ``get``, called on the payload so that a subclass's override never runs.
+_dict_get: Callable[[dict[object, object], object, object], object] = dict[object, object].get
 
-def _fields(data: object, kind: str) -> Mapping[object, object]:
-    if not isinstance(data, Mapping):
-        raise WireFormatError(f"{kind}: expected a JSON object, got {show(data)} ({type(data).__name__})")
-    return data  # pyright: ignore[reportUnknownVariableType]  # a Mapping of unknown key and value types
+
+def _fields(data: object, kind: str) -> dict[object, object]:
+    if not issubclass(type(data), dict):  # type(), not isinstance(): a value's __class__ can lie
+        raise WireFormatError(f"{kind}: expected a JSON object (a dict), got {show(data)} ({type_name(data)})")
+    return cast("dict[object, object]", data)
 
 
-def _read_code(fields: Mapping[object, object], kind: str) -> int:
-    if "code" not in fields:
+def _field(fields: dict[object, object], name: str, kind: str) -> object:
+    # dict's own get, not an override. Keys that a JSON decoder makes are str, whose
+    # comparison cannot fail; a key of another type may, and is reported as malformed.
+    try:
+        return _dict_get(fields, name, _ABSENT)
+    except Exception as error:
+        raise WireFormatError(f"{kind}: cannot read field {name!r}: a key failed to compare ({type_name(error)})") from None
+
+
+def _read_code(fields: dict[object, object], kind: str) -> int:
+    value = _field(fields, "code", kind)
+    if value is _ABSENT:
         raise WireFormatError(f"{kind}: field 'code' is required but missing")
     try:
-        return check_code(fields["code"], f"{kind}: field 'code'")  # the one uint32 rule
+        return check_code(value, f"{kind}: field 'code'")  # the one uint32 rule
     except (TypeError, ValueError) as error:
         raise WireFormatError(str(error)) from None
 
 
-def _read_text(fields: Mapping[object, object], name: str, kind: str) -> str:
-    value = fields.get(name, "")
-    if not isinstance(value, str):
-        raise WireFormatError(f"{kind}: field {name!r} must be a string, got {show(value)} ({type(value).__name__})")
-    return value
+def _read_text(fields: dict[object, object], name: str, kind: str) -> str:
+    value = _field(fields, name, kind)
+    if value is _ABSENT:
+        return ""
+    text = exact_str(value)
+    if text is None:
+        raise WireFormatError(f"{kind}: field {name!r} must be a string, got {show(value)} ({type_name(value)})")
+    return text
 
 
-def _read_flag(fields: Mapping[object, object], name: str, kind: str) -> bool:
-    value = fields.get(name, False)
-    if not isinstance(value, bool):
-        raise WireFormatError(f"{kind}: field {name!r} must be a boolean, got {show(value)} ({type(value).__name__})")
-    return value
+def _read_flag(fields: dict[object, object], name: str, kind: str) -> bool:
+    value = _field(fields, name, kind)
+    if value is _ABSENT:
+        return False
+    if value is True or value is False:
+        return value
+    raise WireFormatError(f"{kind}: field {name!r} must be a boolean, got {show(value)} ({type_name(value)})")
 
 
 # --- Errors -----------------------------------------------------------------------------
 
 
 class _ErrorPayload(Exception):
-    """What both error payloads share: a checked code and message, shown as ``code: message``."""
+    """What both error payloads share: a checked code and message, shown as ``code: message``.
+
+    An exception must stay writable for Python's own bookkeeping (``__traceback__``,
+    ``__context__``, notes), so only the payload's fields are frozen: each is set once,
+    and ``__init__`` cannot run twice.
+    """
 
     _code: int
     _message: str
+    _FROZEN_FIELDS: ClassVar[frozenset[str]] = frozenset(("_code", "_message", "_temporary"))
 
-    def _keep(self, code: object, message: object) -> None:
+    def _keep(self, code: object, message: object, **more: object) -> None:
         where = f"{type(self).__name__}()"
-        self._code = check_code(code, where)
-        self._message = check_text(message, where, "message")
+        if "_code" in self.__dict__:
+            raise TypeError(f"{type(self).__name__} is immutable; it cannot be initialized again")
+        fields = {"_code": check_code(code, where), "_message": check_text(message, where, "message"), **more}
+        self.__dict__.update(fields)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in self._FROZEN_FIELDS:
+            raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in self._FROZEN_FIELDS:
+            raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+        super().__delattr__(name)
+
+    def _arguments(self) -> tuple[object, ...]:
+        return (self._code, self._message)
+
+    def __reduce__(self) -> tuple[type[Self], tuple[object, ...], dict[str, object] | None]:
+        # Rebuilt from the frozen fields (``args`` can be reassigned), with the rest of
+        # the instance's attributes, notes included, carried as state.
+        state = {name: value for name, value in self.__dict__.items() if name not in self._FROZEN_FIELDS}
+        return (type(self), self._arguments(), state or None)
 
     @property
     def code(self) -> int:
@@ -160,15 +211,19 @@ class ReplyError(_ErrorPayload):
     its own text, so they can differ from the :class:`ErrorCode` defaults.
     """
 
+    _temporary: bool
+
     def __init__(self, code: int, message: str = "", temporary: bool = False) -> None:
-        self._keep(code, message)
-        self._temporary = check_flag(temporary, "ReplyError()", "temporary")
+        self._keep(code, message, _temporary=check_flag(temporary, "ReplyError()", "temporary"))
         super().__init__(self._code, self._message, self._temporary)
 
     @property
     def temporary(self) -> bool:
         """Whether the server marked the error temporary (worth retrying)."""
         return self._temporary
+
+    def _arguments(self) -> tuple[object, ...]:
+        return (self._code, self._message, self._temporary)
 
     @property
     def error_code(self) -> ErrorCode | UnknownErrorCode:
@@ -251,8 +306,7 @@ class _CodeAndReason(Frozen):
 
     def __init__(self, code: int, reason: str = "") -> None:
         where = f"{type(self).__name__}()"
-        object.__setattr__(self, "_code", check_code(code, where))
-        object.__setattr__(self, "_reason", check_text(reason, where, "reason"))
+        self._freeze(_code=check_code(code, where), _reason=check_text(reason, where, "reason"))
 
     @property
     def code(self) -> int:
@@ -272,7 +326,7 @@ class _CodeAndReason(Frozen):
         return cls(_read_code(fields, kind), _read_text(fields, "reason", kind))
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, _CodeAndReason) and type(other) is type(self):
+        if type(other) is type(self):
             return (self._code, self._reason) == (other._code, other._reason)
         return NotImplemented
 

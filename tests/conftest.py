@@ -10,9 +10,7 @@ from its ``mutants/`` copy of the tree, where ``mutation`` is the default; elsew
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -30,20 +28,16 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _fresh_memos() -> None:
-    """Start every test with empty memos, so that each test exercises the decisions
+    """Start every test with fresh memos, so that each test exercises the decisions
     themselves rather than an answer an earlier test left behind."""
-    from centrifugo_protocol import _codes, classify
+    from centrifugo_protocol import _client_codes, _codes, classify
 
+    # classify's memos may be emptied in place: a reader that misses decides again.
     for name in dir(classify):
         value = getattr(classify, name)
         if name.isupper() and name.startswith("_") and isinstance(value, dict):
             value.clear()
-    _reset(_codes._ERROR_MEMO, _codes.ErrorCode)
-    _reset(_codes._UNSUBSCRIBE_MEMO, _codes.UnsubscribeCode)
-    _reset(_codes._DISCONNECT_MEMO, _codes.DisconnectCode)
-    _reset(_codes._API_ERROR_MEMO, _codes.ApiErrorCode)
-
-
-def _reset(memo: dict[int, Any], family: Iterable[Any]) -> None:
-    memo.clear()
-    memo.update((member.value, member) for member in family)
+    # The lookups' memos must keep every member for a reader holding the old one:
+    # they are replaced, never emptied in place.
+    _codes._reset_memos()
+    _client_codes._reset_memos()

@@ -6,6 +6,8 @@ tables, so a typo in either shows up as a failure. Nothing here imports the pack
 
 from __future__ import annotations
 
+import json
+
 # Section 1: client error codes. code -> (Go name without "Error", message, temporary)
 ERRORS: dict[int, tuple[str, str, bool]] = {
     100: ("INTERNAL", "internal server error", True),
@@ -24,13 +26,18 @@ ERRORS: dict[int, tuple[str, str, bool]] = {
     113: ("CONCURRENT_PAGINATION", "concurrent pagination", True),
 }
 
-# Section 2: unsubscribe codes. code -> (name, reason, resubscribe)
+# Section 2: unsubscribe codes. code -> (name, reason, resubscribe); "" where the
+# server library defines no reason text (2502).
 UNSUBSCRIBES: dict[int, tuple[str, str, bool]] = {
     2000: ("SERVER", "server unsubscribe", False),
     2500: ("INSUFFICIENT", "insufficient state", True),
     2501: ("EXPIRED", "subscription expired", True),
-    2502: ("STATE_INVALIDATED", "state invalidated", True),
+    2502: ("STATE_INVALIDATED", "", True),
 }
+#: What the only sender of 2502 says today; not a reason the server defines for the code.
+STATE_INVALIDATED_SENDER_REASON = "server tags filter changed"
+#: Words that must never be presented as 2502's wire text (they are 3014's).
+NOT_2502_REASON = "state invalidated"
 
 # Section 3: disconnect codes. code -> (name, reason, reconnect)
 DISCONNECTS: dict[int, tuple[str, str, bool]] = {
@@ -84,7 +91,9 @@ CLIENT_STATE_CODES: dict[str, dict[int, tuple[str, str]]] = {
         0: ("DISCONNECT_CALLED", "disconnect called"),
         1: ("UNAUTHORIZED", "unauthorized"),
         2: ("BAD_PROTOCOL", "bad protocol"),
-        3: ("MESSAGE_SIZE_LIMIT", "message size limit"),
+        # The one exception to "the reason is the name": SDKs report a 1009 close with
+        # the longer text, and the member is that single source.
+        3: ("MESSAGE_SIZE_LIMIT", "message size limit exceeded"),
     },
     "SubscribingCode": {
         0: ("SUBSCRIBE_CALLED", "subscribe called"),
@@ -123,3 +132,72 @@ def reconnects(code: int) -> bool:
 
 def resubscribes(code: int) -> bool:
     return code >= 2500
+
+
+# Section 7: proxy limits.
+MAX_DISCONNECT_REASON_CHARS = 32
+MAX_CLOSE_REASON_BYTES = 125 - 2
+
+
+# Section 5, the client's reactions, written out independently of the package. Each
+# returns (state, code, reason, refresh_token, invalidate_state) with the state as the
+# SDKs name it. Omitted wire fields are passed as their zero values ("" and False).
+Outcome = tuple[str, int, str, bool, bool]
+
+
+def disconnect(code: int, reason: str = "") -> Outcome:
+    invalidated = code == 3014
+    return ("connecting" if reconnects(code) else "disconnected", code, reason, invalidated, invalidated)
+
+
+def v1_advice(reason: str) -> tuple[bool, str] | None:
+    """``(reconnect, reason)`` if ``reason`` is protocol v1 JSON advice, else None."""
+    try:
+        data = json.loads(reason)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    reconnect = data.get("reconnect")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    if not isinstance(reconnect, bool):
+        return None
+    text = data.get("reason")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    return reconnect, text if isinstance(text, str) else ""
+
+
+def close(code: int, reason: str = "") -> Outcome:
+    advice = v1_advice(reason)
+    reconnect, text = (reconnects(code), reason) if advice is None else advice
+    if code < 3000:
+        if code == 1009:
+            return ("disconnected", 3, MESSAGE_SIZE_LIMIT_REASON, False, False)
+        return ("connecting" if reconnect else "disconnected", 1, "transport closed", False, False)
+    invalidated = code == 3014
+    return ("connecting" if reconnect else "disconnected", code, text, invalidated, invalidated)
+
+
+def connect_error(code: int, message: str = "", temporary: bool = False) -> Outcome:
+    if code == 109:
+        return ("connecting", code, message, True, False)
+    return ("connecting" if code < 100 or temporary else "disconnected", code, message, False, False)
+
+
+def refresh_error(code: int, message: str = "", temporary: bool = False) -> Outcome:
+    return ("connected" if code < 100 or temporary else "disconnected", code, message, False, False)
+
+
+def unsubscribe(code: int, reason: str = "") -> Outcome:
+    invalidated = code == 2502
+    return ("subscribing" if resubscribes(code) else "unsubscribed", code, reason, invalidated, invalidated)
+
+
+def subscribe_error(code: int, message: str = "", temporary: bool = False, can_rebuild_state: bool = False) -> Outcome:
+    if code == 112 and can_rebuild_state:
+        return ("subscribing", code, message, False, True)
+    if code == 109:
+        return ("subscribing", code, message, True, False)
+    return ("subscribing" if code < 100 or temporary else "unsubscribed", code, message, False, False)
+
+
+def subscription_refresh_error(code: int, message: str = "", temporary: bool = False) -> Outcome:
+    return ("subscribed" if code < 100 or temporary else "unsubscribed", code, message, False, False)

@@ -46,7 +46,9 @@ def test_explains_a_disconnect_code() -> None:
     assert lines[0] == "3012  DisconnectCode.NO_PONG  (disconnect push or close frame)"
     assert '  reason: "no pong"' in lines
     assert "  reconnect: yes" in lines
-    assert "  -> The client reconnects." in lines
+    # The description already says what the client does; it is not said twice.
+    assert result.stdout.count("The client reconnects.") == 1
+    assert not any(line.startswith("  -> ") for line in lines)
 
 
 @pytest.mark.parametrize("bad", ["abc", "-1", "3.5", "4294967296", "99999999999999999999", "", " 1", "١٢", "0x10"])
@@ -156,7 +158,9 @@ def test_text_for_an_unknown_code(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("4501  DisconnectCode, not a listed code  (disconnect push or close frame)\n")
     assert "reason:" not in out
-    assert "  -> The client stops (disconnected) and does not reconnect.\n" in out
+    assert "  reconnect: no\n" in out
+    assert out.count("does not reconnect") == 1
+    assert " -> " not in out
 
 
 def test_1009_is_an_app_error_and_a_terminal_close(capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,7 +250,8 @@ def test_markdown_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     for code, (name, reason, reconnect) in spec.DISCONNECTS.items():
         assert f"| {code} | `{name}` | \"{reason}\" | {'yes' if reconnect else 'no'} |" in out
     for code, (name, reason, resubscribe) in spec.UNSUBSCRIBES.items():
-        assert f"| {code} | `{name}` | \"{reason}\" | {'yes' if resubscribe else 'no'} |" in out
+        shown = f'"{reason}"' if reason else "(none defined)"
+        assert f"| {code} | `{name}` | {shown} | {'yes' if resubscribe else 'no'} |" in out
     for code, (name, message, http, grpc) in spec.API_ERRORS.items():
         assert f"| {code} | `{name}` | \"{message}\" | {http} | `{grpc}` |" in out
     for family, members in spec.CLIENT_STATE_CODES.items():
@@ -334,8 +339,11 @@ def test_outcome_words_cover_every_state() -> None:
 
     assert set(_cli._CLIENT_OUTCOMES) == set(classify.ClientState)
     assert set(_cli._SUBSCRIPTION_OUTCOMES) == set(classify.SubscriptionState)
-    assert _cli._client_action(classify.on_refresh_error(100)) == "the client stays connected and retries later"
-    assert _cli._subscription_action(classify.on_subscription_refresh_error(100)) == "the subscription stays and retries later"
+    assert _cli._client_action(classify.on_refresh_error(100, temporary=True)) == "the client stays connected and retries later"
+    assert (
+        _cli._subscription_action(classify.on_subscription_refresh_error(100, temporary=True))
+        == "the subscription stays and retries later"
+    )
 
 
 def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
@@ -381,12 +389,10 @@ def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
   reason: "connection closed"
   reconnect: yes
   {DisconnectCode.CONNECTION_CLOSED.description}
-  -> The client reconnects.
 
 4501  DisconnectCode, not a listed code  (disconnect push or close frame)
   reconnect: no
   {UnknownDisconnectCode(4501).description}
-  -> The client stops (disconnected) and does not reconnect.
 """
     assert capsys.readouterr().out == expected
 
@@ -422,7 +428,8 @@ def test_help_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert "\nUnknown codes are explained by the protocol's range rules: 4000-4499 are an\n" in raw
     out = " ".join(raw.split())
     for words in (
-        "usage: centrifugo-codes [-h] [--json | --markdown] [CODE ...]",
+        "usage: centrifugo-codes [-h] [--version] [--json | --markdown] [CODE ...]",
+        "--version show program's version number and exit",
         "Explain Centrifugo protocol codes: client errors, unsubscribes, disconnects, transport closes and "
         "server API errors, and what a client does after each.",
         "CODE a code from a log, 0-4294967295",
@@ -451,3 +458,85 @@ def test_table_cells_escape_pipes() -> None:
 
     assert _cli._cell("a|b") == "a\\|b"
     assert _cli._cell(3) == "3"
+
+
+def test_version_names_the_program(capsys: pytest.CaptureFixture[str]) -> None:
+    import centrifugo_protocol
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"], prog="centrifugo-codes")
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"centrifugo-codes {centrifugo_protocol.__version__}\n"
+
+
+def test_2502_has_no_reason_of_its_own(capsys: pytest.CaptureFixture[str]) -> None:
+    (record,) = [r for r in run_json(capsys, "2502") if r["family"] == "unsubscribe"]
+    assert record["name"] == "STATE_INVALIDATED"
+    assert record["reason"] is None
+    assert spec.STATE_INVALIDATED_SENDER_REASON in str(record["description"])
+    assert main(["2502"]) == 0
+    block = capsys.readouterr().out.split("\n\n")[0]
+    assert "  reason: none defined by the server; each sender chooses its own\n" in block
+    assert spec.NOT_2502_REASON not in block
+    (every,) = [r for r in run_json(capsys) if r["family"] == "unsubscribe" and r["code"] == 2502]
+    assert every["reason"] is None
+    assert main(["--markdown"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 2502 |")]
+    assert "| (none defined) |" in row and spec.NOT_2502_REASON not in row
+    # 3014 keeps its text.
+    (disconnect,) = run_json(capsys, "3014")
+    assert disconnect["reason"] == spec.NOT_2502_REASON
+
+
+@pytest.mark.parametrize("code", sorted(spec.ERRORS))
+def test_error_actions_use_the_built_in_temporary_flag(capsys: pytest.CaptureFixture[str], code: int) -> None:
+    (record,) = [r for r in run_json(capsys, str(code)) if r["family"] == "error"]
+    temporary = spec.ERRORS[code][2]
+    assert record["temporary"] is temporary
+    if code == 109:
+        expected = "On connect, the client fetches a new token and reconnects"
+    elif temporary:
+        expected = "On connect, the client reconnects"
+    else:
+        expected = "On connect, the client stops (disconnected) and does not reconnect"
+    assert str(record["action"]).startswith(expected + ";")
+
+
+KNOWN_AND_SOME_UNKNOWN = [
+    *map(str, spec.ERRORS), *map(str, spec.UNSUBSCRIBES), *map(str, spec.DISCONNECTS), *map(str, spec.API_ERRORS),
+    "3", "50", "400", "1006", "1009", "2001", "2600", "3600", "4001", "4501", "5000",
+]  # fmt: skip
+
+
+def test_text_says_each_action_once(capsys: pytest.CaptureFixture[str]) -> None:
+    records = run_json(capsys, *KNOWN_AND_SOME_UNKNOWN)
+    assert main(KNOWN_AND_SOME_UNKNOWN) == 0
+    blocks = capsys.readouterr().out.rstrip("\n").split("\n\n")
+    assert len(blocks) == len(records)
+    for record, block in zip(records, blocks, strict=True):
+        action = str(record["action"]).rstrip(".")
+        assert block.lower().count(action.lower()) == 1, block
+        arrows = [line for line in block.splitlines() if line.startswith("  -> ")]
+        assert len(arrows) <= 1
+        if not arrows:
+            assert action.lower() in str(record["description"]).lower()
+
+
+def test_metrics_is_dispatched_to_its_own_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    import centrifugo_protocol
+
+    calls: list[tuple[list[str], str]] = []
+
+    def fake_main(argv: list[str], prog: str) -> int:
+        calls.append((argv, prog))
+        return 7
+
+    fake = types.ModuleType("centrifugo_protocol._metrics")
+    fake.main = fake_main  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+    monkeypatch.setitem(sys.modules, "centrifugo_protocol._metrics", fake)
+    monkeypatch.setattr(centrifugo_protocol, "_metrics", fake, raising=False)
+    assert main(["metrics", "http://localhost:8000/metrics", "--json"], prog="x") == 7
+    assert main(["metrics"]) == 7
+    assert calls == [(["http://localhost:8000/metrics", "--json"], "x"), ([], "centrifugo-codes")]

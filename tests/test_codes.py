@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import inspect
 import pickle
 from http import HTTPStatus
 from typing import Any
@@ -257,9 +258,10 @@ def test_lookup_rejects_ints_outside_uint32_with_a_value_error(
 
 
 def test_lookup_error_names_a_huge_int_without_printing_it() -> None:
-    with pytest.raises(ValueError, match=r"got <int of 100001 bits>$"):
+    # 2**100000 has 30,103 digits; only its approximate size is shown.
+    with pytest.raises(ValueError, match=r"got <int of about 30,10[234] digits>$"):
         DisconnectCode.lookup(2**100000)
-    with pytest.raises(ValueError, match=r"got -<int of 100001 bits>$"):
+    with pytest.raises(ValueError, match=r"got -<int of about 30,10[234] digits>$"):
         DisconnectCode.lookup(-(2**100000))
 
 
@@ -269,15 +271,87 @@ def test_lookup_bounds_are_inclusive() -> None:
 
 
 def test_lookup_memo_of_unknown_codes_is_bounded() -> None:
-    memo = _codes._DISCONNECT_MEMO
     limit = _codes._MEMO_LIMIT
     for code in range(100_000, 100_000 + 3 * limit):
         assert DisconnectCode.lookup(code).code == code
-        assert len(memo) <= len(DisconnectCode) + limit
+        assert len(_codes._DISCONNECT_MEMO) <= len(DisconnectCode) + limit
     # A reset keeps every member answering, and answers stay right afterwards.
-    assert all(memo[m.code] is m for m in DisconnectCode)
+    assert all(_codes._DISCONNECT_MEMO[m.code] is m for m in DisconnectCode)
     assert DisconnectCode.lookup(3012) is DisconnectCode.NO_PONG
     assert DisconnectCode.lookup(100_000) == UnknownDisconnectCode(100_000)
+
+
+MEMOS: list[tuple[str, Family]] = [
+    ("_ERROR_MEMO", ErrorCode),
+    ("_UNSUBSCRIBE_MEMO", UnsubscribeCode),
+    ("_DISCONNECT_MEMO", DisconnectCode),
+    ("_API_ERROR_MEMO", ApiErrorCode),
+]
+
+
+@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
+def test_a_full_memo_is_replaced_never_emptied_in_place(memo_name: str, family: Family) -> None:
+    # A thread that read the old memo just before the reset must still find every
+    # member in it: the old dict is left alone and a fresh one takes its place.
+    limit = _codes._MEMO_LIMIT
+    before: dict[int, object] = getattr(_codes, memo_name)
+    for code in range(300_000, 300_000 + limit):
+        family.lookup(code)
+    assert getattr(_codes, memo_name) is before
+    assert len(before) == len(family) + limit
+    family.lookup(300_000 + limit)  # one more unknown code: the memo is full
+    after: dict[int, object] = getattr(_codes, memo_name)
+    assert after is not before
+    assert len(before) >= len(family) + limit
+    assert all(before[m.code] is m for m in family)
+    assert all(after[m.code] is m for m in family)
+    assert set(after) == {m.code for m in family} | {300_000 + limit}
+
+
+@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
+def test_a_memo_missing_members_still_answers_with_members(
+    memo_name: str, family: Family, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a reader would see in a memo emptied in place: the known codes must still
+    # be answered by their members, never refused as "the known code".
+    monkeypatch.setattr(_codes, memo_name, {})
+    for member in family:
+        assert family.lookup(member.code) is member
+    assert family.lookup(4321).code == 4321
+
+
+def test_reset_memos_gives_fresh_memos_of_the_members() -> None:
+    olds = [getattr(_codes, name) for name, _ in MEMOS]
+    for _, family in MEMOS:
+        family.lookup(4321)
+    _codes._reset_memos()
+    for (name, family), old in zip(MEMOS, olds, strict=True):
+        memo: dict[int, object] = getattr(_codes, name)
+        assert memo is not old
+        assert memo == {m.code: m for m in family}
+        assert 4321 in old  # the old memo is left as it was
+        assert all(old[m.code] is m for m in family)
+
+
+@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
+def test_lookup_is_a_static_method(memo_name: str, family: Family) -> None:
+    # No bound method is made per access: the lookup is the same function every time.
+    assert type(inspect.getattr_static(family, "lookup")) is staticmethod
+    assert family.lookup is family.lookup
+    assert family.lookup(4321) == family.lookup(code=4321)
+
+
+@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
+def test_an_int_subclass_of_a_known_code_finds_the_member_and_is_not_a_memo_key(memo_name: str, family: Family) -> None:
+    class Number(int):
+        pass
+
+    member = next(iter(family))
+    assert family.lookup(Number(member.code)) is member
+    assert all(type(key) is int for key in getattr(_codes, memo_name))
+    found = family.lookup(Number(4321))
+    assert found.code == 4321 and type(found.code) is int
+    assert all(type(key) is int for key in getattr(_codes, memo_name))
 
 
 def test_lookup_memo_hands_out_the_same_unknown_object() -> None:
@@ -561,3 +635,14 @@ def test_unknown_disconnect_descriptions_in_full(code: int, description: str) ->
 )
 def test_unknown_unsubscribe_descriptions_in_full(code: int, description: str) -> None:
     assert UnknownUnsubscribeCode(code).description == description
+
+
+def test_2502_has_no_reason_text_of_its_own() -> None:
+    # The server library defines the code but no reason for it (ground truth section 2).
+    member = UnsubscribeCode.STATE_INVALIDATED
+    assert member.code == 2502
+    assert member.reason == ""
+    assert spec.STATE_INVALIDATED_SENDER_REASON in member.description
+    assert spec.NOT_2502_REASON not in member.reason
+    # 3014 keeps its own text.
+    assert DisconnectCode.STATE_INVALIDATED.reason == spec.NOT_2502_REASON == spec.DISCONNECTS[3014][1]

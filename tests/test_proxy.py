@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import centrifugo_protocol
 from centrifugo_protocol import APP_ERROR_CODES, classify, proxy
+from centrifugo_protocol._ranges import show
 from centrifugo_protocol.wire import Disconnect, ReplyError
 
 from . import spec
@@ -68,26 +70,40 @@ def test_custom_disconnect_refuses_other_codes(code: int) -> None:
     )
 
 
+def is_ascii(text: str) -> bool:
+    return all(ord(character) < 128 for character in text)
+
+
 @pytest.mark.parametrize(
     "reason",
-    ["", "x" * 32, "é" * 16, "€" * 10 + "xx", "😀" * 8],
+    ["", "x" * 32, "disconnect reason", "".join(chr(c) for c in range(95, 127)), "\x00\x7f", " " * 32],
 )
-def test_custom_disconnect_accepts_reasons_up_to_32_bytes(reason: str) -> None:
-    assert len(reason.encode()) <= 32
+def test_custom_disconnect_accepts_ascii_reasons_up_to_32_characters(reason: str) -> None:
+    assert len(reason) <= spec.MAX_DISCONNECT_REASON_CHARS and is_ascii(reason)
     assert proxy.custom_disconnect(4500, reason).reason == reason
 
 
-@pytest.mark.parametrize(
-    ("reason", "size"),
-    [("x" * 33, 33), ("é" * 16 + "x", 33), ("€" * 11, 33), ("😀" * 8 + "x", 33), ("é" * 17, 34)],
+LIMITS = (
+    f"at most {spec.MAX_DISCONNECT_REASON_CHARS} ASCII characters (Centrifugo's documented limit; "
+    f"a WebSocket close frame itself carries at most {spec.MAX_CLOSE_REASON_BYTES} bytes of reason)"
 )
-def test_custom_disconnect_counts_reason_bytes_not_characters(reason: str, size: int) -> None:
+
+
+@pytest.mark.parametrize(("reason", "size"), [("x" * 33, 33), ("x" * 123, 123), ("x" * 124, 124)])
+def test_custom_disconnect_refuses_reasons_over_32_characters(reason: str, size: int) -> None:
     with pytest.raises(ValueError) as caught:
         proxy.custom_disconnect(4500, reason)
-    assert str(caught.value) == (
-        "custom_disconnect() expects a reason of at most 32 bytes in UTF-8 "
-        f"(it travels in a WebSocket close frame), got {size} bytes: {reason!r}"
-    )
+    message = str(caught.value)
+    assert message.startswith(f"custom_disconnect() expects a reason of {LIMITS}, got {size} characters: ")
+    assert message.endswith(show(reason))
+
+
+@pytest.mark.parametrize("reason", ["é", "x" * 31 + "é", "€", "😀", "\ud800", "\x80", "ｘ"])
+def test_custom_disconnect_refuses_non_ascii_reasons(reason: str) -> None:
+    # Even when they would fit in 32 bytes of UTF-8: Centrifugo documents ASCII.
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(4500, reason)
+    assert str(caught.value) == f"custom_disconnect() expects a reason of {LIMITS}, got non-ASCII characters: {show(reason)}"
 
 
 @pytest.mark.parametrize(
@@ -95,7 +111,8 @@ def test_custom_disconnect_counts_reason_bytes_not_characters(reason: str, size:
     [
         ((False, "x"), TypeError, "custom_disconnect() expects an int code, got False (bool)"),
         ((4500, 7), TypeError, "custom_disconnect() expects reason to be a str, got 7 (int)"),
-        ((4500, "\ud800"), ValueError, "custom_disconnect() expects a reason that can be encoded as UTF-8, got '\\ud800'"),
+        ((4500, None), TypeError, "custom_disconnect() expects reason to be a str, got None (NoneType)"),
+        ((4500, b"bye"), TypeError, "custom_disconnect() expects reason to be a str, got b'bye' (bytes)"),
     ],
 )
 def test_custom_disconnect_rejects_bad_arguments(args: tuple[Any, ...], error: type[Exception], words: str) -> None:
@@ -125,18 +142,18 @@ def test_range_constants_match_the_spec() -> None:
     assert proxy.APP_ERROR_CODES is APP_ERROR_CODES
     assert (proxy.APP_RECONNECT_DISCONNECT_CODES.start, proxy.APP_RECONNECT_DISCONNECT_CODES.stop) == (4000, 4500)
     assert (proxy.APP_TERMINAL_DISCONNECT_CODES.start, proxy.APP_TERMINAL_DISCONNECT_CODES.stop) == (4500, 5000)
-    assert proxy.MAX_DISCONNECT_REASON_BYTES == 32
+    assert proxy.MAX_DISCONNECT_REASON_BYTES == spec.MAX_DISCONNECT_REASON_CHARS
+    assert proxy.MAX_CLOSE_REASON_BYTES == spec.MAX_CLOSE_REASON_BYTES
+    assert proxy.MAX_CLOSE_REASON_BYTES is centrifugo_protocol.MAX_CLOSE_REASON_BYTES
+    assert {"MAX_CLOSE_REASON_BYTES", "MAX_DISCONNECT_REASON_BYTES"} <= set(proxy.__all__)
 
 
+reasons = st.one_of(st.text(max_size=40), st.text(st.characters(max_codepoint=127), max_size=40))
 
 
-@given(code=st.integers(min_value=-10, max_value=6000), reason=st.text(max_size=40))
+@given(code=st.integers(min_value=-10, max_value=6000), reason=reasons)
 def test_custom_disconnect_accepts_exactly_the_bands(code: int, reason: str) -> None:
-    try:
-        size = len(reason.encode("utf-8"))
-    except UnicodeEncodeError:
-        size = 10**9
-    valid = 4000 <= code <= 4999 and size <= 32
+    valid = 4000 <= code <= 4999 and is_ascii(reason) and len(reason) <= spec.MAX_DISCONNECT_REASON_CHARS
     try:
         disconnect = proxy.custom_disconnect(code, reason)
     except ValueError:

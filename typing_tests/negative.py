@@ -71,3 +71,7 @@ def assigns_a_client_state_to_a_str() -> None:
     state: str = ClientState.CONNECTED  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
     print(state)
 
+
+def passes_none_for_an_absent_reason() -> None:
+    # An absent field is left out (or ""), never None.
+    classify.on_disconnect(3012, None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
