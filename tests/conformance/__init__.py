@@ -1,0 +1,1 @@
+"""Differential tests: the real Centrifugo client SDKs against the package's answers."""
