@@ -53,7 +53,7 @@ if TYPE_CHECKING:
         UnsubscribedCode,
     )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "APP_ERROR_CODES",
