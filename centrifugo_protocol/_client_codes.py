@@ -1,8 +1,9 @@
 """Codes that client SDKs report for state changes and errors they cause themselves.
 
 The server never sends these. Every official SDK reports them with its ``connecting``,
-``disconnected``, ``subscribing`` and ``unsubscribed`` events, and numbers its own
-error events 1-12 the same way. Small numbers overlap between families (a 1 can be
+``disconnected``, ``subscribing`` and ``unsubscribed`` events. Only centrifuge-js and
+centrifuge-python number their error events (centrifuge-go, -java, -swift and -dart
+have no numeric error-event codes), and those two agree on 1-12. Small numbers overlap between families (a 1 can be
 "transport closed" or "unauthorized"), so the family always travels with the code.
 
 Error-event codes from 13 up are not shared: centrifuge-js uses 13 for "subscription
@@ -420,9 +421,9 @@ class UnknownClientErrorCode(_Unknown):
                 f"{_NOT_CLIENT_SIDE} From 100 up an error event carries the code of the server's error "
                 "reply; events.error() reads such codes as ErrorCode."
             )
-        if code > ClientErrorCode.BAD_CONFIGURATION:  # past the last code every SDK shares
+        if code > ClientErrorCode.BAD_CONFIGURATION:  # past the last code the numbering SDKs share
             return (
-                "An error-event code of one particular SDK (13-99): the official SDKs agree only on 1-12. "
+                "An error-event code of one particular SDK (13-99): the SDKs that number error events agree only on 1-12. "
                 "centrifuge-js uses 13 for getting a subscription's state and 14 for a shared poll "
                 "signature; centrifuge-python uses 13 for connect errors, 14 for subscribe errors and 15 "
                 "for getting a subscription's state. Read it with the SDK that emitted it."

@@ -19,7 +19,7 @@ TEST_COMMAND = (
 )
 DIFFERENCES_START, DIFFERENCES_END = "<!-- differences:start -->\n", "<!-- differences:end -->"
 #: The README is the package's description on PyPI: what a visitor needs, no more.
-MAX_BYTES = 8 * 1024
+MAX_BYTES = 10 * 1024
 
 
 def test_readme_has_what_a_visitor_needs() -> None:
@@ -90,3 +90,12 @@ def test_readme_links_point_at_files_that_exist() -> None:
     assert local, "the README links to the documentation"
     for target in local:
         assert (ROOT / target).is_file(), f"README links to {target}, which does not exist"
+
+
+def test_metrics_example_is_part_of_a_real_report(capsys: pytest.CaptureFixture[str]) -> None:
+    from centrifugo_protocol._cli import main
+
+    shown = re.search(r"## Explain a running server\n.*?```text\n(.*?)```", TEXT, flags=re.DOTALL)
+    assert shown, "the metrics section shows a report"
+    assert main(["metrics", str(ROOT / "tests" / "metrics_samples" / "node3.prom")]) == 0
+    assert shown.group(1) in capsys.readouterr().out
