@@ -535,8 +535,11 @@ def test_public_names_are_exported() -> None:
 
 
 def test_version_is_a_string() -> None:
+    import re
+
     assert isinstance(centrifugo_protocol.__version__, str)
-    assert centrifugo_protocol.__version__.count(".") == 2
+    # A release (1.2.3) or a development version of the next one (1.3.0.dev0).
+    assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", centrifugo_protocol.__version__)
 
 
 def test_lazy_names_load_on_first_use_and_unknown_names_fail() -> None:

@@ -52,7 +52,9 @@ def test_mypy_strict_is_clean(target: str) -> None:
 
 @pytest.mark.parametrize("target", TARGETS)
 def test_pyright_strict_is_clean(target: str) -> None:
-    result = run(tool("basedpyright"), "--pythonversion", target)
+    # The project's own configuration, named: pyright would otherwise take a
+    # pyrightconfig.json that happens to lie in a parent folder.
+    result = run(tool("basedpyright"), "--project", str(ROOT), "--pythonversion", target)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors, 0 warnings" in result.stdout
 
