@@ -400,7 +400,7 @@ def test_importing_events_stays_light() -> None:
         "         'centrifugo_protocol._cli', 'json', 'http', 'typing_extensions']\n"
         "print([name for name in heavy if name in sys.modules])"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
 
 
