@@ -13,10 +13,8 @@ a client's next state; :mod:`centrifugo_protocol.wire` decodes protocol messages
 from typing import TYPE_CHECKING
 
 from ._codes import (
-    ApiErrorCode,
     DisconnectCode,
     ErrorCode,
-    UnknownApiErrorCode,
     UnknownDisconnectCode,
     UnknownErrorCode,
     UnknownUnsubscribeCode,
@@ -40,6 +38,7 @@ from ._ranges import (
 
 if TYPE_CHECKING:
     from . import classify, events, proxy, wire
+    from ._api_codes import ApiErrorCode, UnknownApiErrorCode
     from ._client_codes import (
         ClientErrorCode,
         ConnectingCode,
@@ -94,31 +93,36 @@ __all__ = [
     "wire",
 ]
 
-# The code families load with the package; the client-side codes and the submodules
-# load on first use (PEP 562), so a process that only looks codes up does not pay for
-# the rest. Type checkers read the imports above instead of this hook.
-_CLIENT_CODES = frozenset((
-    "ClientErrorCode",
-    "ConnectingCode",
-    "DisconnectedCode",
-    "SubscribingCode",
-    "UnsubscribedCode",
-    "UnknownClientErrorCode",
-    "UnknownConnectingCode",
-    "UnknownDisconnectedCode",
-    "UnknownSubscribingCode",
-    "UnknownUnsubscribedCode",
-))
+# The client protocol's code families load with the package. The server API's codes,
+# the client-side codes and the submodules load on first use (PEP 562), so a process
+# pays only for what it uses: a client SDK never needs the server API's codes, and a
+# backend never needs the client-side ones. Type checkers read the imports above
+# instead of this hook.
+_LAZY_NAMES: dict[str, str] = {
+    "ApiErrorCode": "_api_codes",
+    "UnknownApiErrorCode": "_api_codes",
+    "ClientErrorCode": "_client_codes",
+    "ConnectingCode": "_client_codes",
+    "DisconnectedCode": "_client_codes",
+    "SubscribingCode": "_client_codes",
+    "UnsubscribedCode": "_client_codes",
+    "UnknownClientErrorCode": "_client_codes",
+    "UnknownConnectingCode": "_client_codes",
+    "UnknownDisconnectedCode": "_client_codes",
+    "UnknownSubscribingCode": "_client_codes",
+    "UnknownUnsubscribedCode": "_client_codes",
+}
 _SUBMODULES = frozenset(("classify", "events", "proxy", "wire"))
 
 if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> object:
-        if name in _CLIENT_CODES:
-            from . import _client_codes
+        module = _LAZY_NAMES.get(name)
+        if module is not None:
+            import importlib
 
-            value = getattr(_client_codes, name)
-            globals()[name] = value
+            value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+            globals()[name] = value  # later reads find it without this hook
             return value
         if name in _SUBMODULES:
             import importlib

@@ -14,8 +14,9 @@ import sys
 from typing import TYPE_CHECKING, Final, NoReturn
 
 from . import __version__, classify
+from ._api_codes import ApiErrorCode
 from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
-from ._codes import ApiErrorCode, DisconnectCode, ErrorCode, UnsubscribeCode
+from ._codes import DisconnectCode, ErrorCode, UnsubscribeCode
 from ._ranges import (
     APP_ERROR_CODES,
     APP_RECONNECT_DISCONNECT_CODES,

@@ -1,4 +1,12 @@
-"""The four code families a Centrifugo server sends, and their unknown counterparts.
+"""The code families a Centrifugo server sends its clients, and what every family shares.
+
+This module holds the three families of the client protocol, :class:`ErrorCode`,
+:class:`UnsubscribeCode` and :class:`DisconnectCode`, with their unknown
+counterparts, and the machinery every code family is built from (``row``,
+``CodeEnum``, the ``Unknown...`` base, the lookup memo and ``seal``). The server API's
+codes (:mod:`centrifugo_protocol._api_codes`) and the client-side codes
+(:mod:`centrifugo_protocol._client_codes`) reuse that machinery from modules of their
+own, which load only when first used.
 
 Each family is one table that reads like the protocol's own list, one entry a member:
 ``NAME = row(code, message=... or reason=..., [flags,] description=...)``, the wire
@@ -15,7 +23,7 @@ check a ``match`` against.
 """
 
 from enum import IntEnum, unique
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast, final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn, TypeVar, cast, final
 
 from ._ranges import (
     APP_ERROR_CODES,
@@ -34,15 +42,11 @@ from ._ranges import (
 )
 
 if TYPE_CHECKING:
-    from http import HTTPStatus
-
     from typing_extensions import Self
 
 __all__ = [
-    "ApiErrorCode",
     "DisconnectCode",
     "ErrorCode",
-    "UnknownApiErrorCode",
     "UnknownDisconnectCode",
     "UnknownErrorCode",
     "UnknownUnsubscribeCode",
@@ -121,30 +125,30 @@ class CodeEnum(IntEnum):
     def __repr__(self) -> str:
         return f"<{type(self).__name__}.{self._name_}: {self._value_}>"
 
-    def __setattr__(self, name: str, value: object) -> None:
-        # Members are shared answers: once their class is complete, nothing may change
-        # them. Enum itself sets a few attributes while it builds each member.
-        if type(self) in _SEALED:
-            raise AttributeError(f"{type(self).__name__} members are immutable; cannot set {name!r}")
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} members are immutable; cannot delete {name!r}")
 
 
-#: Code families whose members are complete; see ``CodeEnum.__setattr__``.
-_SEALED: set[type[CodeEnum]] = set()
+def _refuse_setattr(member: CodeEnum, name: str, value: object) -> NoReturn:
+    raise AttributeError(f"{type(member).__name__} members are immutable; cannot set {name!r}")
+
+
+def _refuse_delattr(member: CodeEnum, name: str) -> NoReturn:
+    raise AttributeError(f"{type(member).__name__} members are immutable; cannot delete {name!r}")
 
 
 def seal(*families: type[CodeEnum]) -> None:
     """Make the members of ``families`` immutable and name the package as their home.
 
-    The families are defined in private modules but are public under
-    ``centrifugo_protocol``; ``help()`` and pickles name that module, where they stay.
+    Members are shared answers, so nothing may change them once their class is
+    complete. The guards are installed only then: enum sets several attributes on
+    each member while it builds the class, and a guard in the class body would be
+    called for every one of them. The families are defined in private modules but
+    are public under ``centrifugo_protocol``; ``help()`` and pickles name that
+    module, where they stay.
     """
     for family in families:
         family.__module__ = "centrifugo_protocol"
-        _SEALED.add(family)
+        type.__setattr__(family, "__setattr__", _refuse_setattr)
+        type.__setattr__(family, "__delattr__", _refuse_delattr)
 
 
 class ReasonCodeEnum(CodeEnum):
@@ -564,93 +568,6 @@ class DisconnectCode(ReasonCodeEnum):
     )
 
 
-@unique
-class ApiErrorCode(CodeEnum):
-    """Error codes of the server HTTP and gRPC API, with their transport statuses.
-
-    Some numbers mean something else here than in :class:`ErrorCode`: 104 is "not
-    found" and 113 is "conflict" in the server API.
-    """
-
-    _message: str
-    _http_status: int
-    _grpc_status: str
-
-    def __new__(cls, value: int) -> "Self":
-        row = cast("Row", value)  # enum passes only class-body rows here; see Row
-        member = int.__new__(cls, row)
-        member._value_ = int(row)
-        member._message = row.message
-        member._http_status = row.http_status
-        member._grpc_status = row.grpc_status
-        member._description = row.description
-        return member
-
-    @property
-    def message(self) -> str:
-        """The server's message for this code, exactly as on the wire."""
-        return self._message
-
-    @property
-    def http_status(self) -> "HTTPStatus":
-        """HTTP status the server uses for this code in transport error mode."""
-        from http import HTTPStatus
-
-        return HTTPStatus(self._http_status)
-
-    @property
-    def grpc_status(self) -> str:
-        """Canonical gRPC status name for this code in transport error mode."""
-        return self._grpc_status
-
-    @staticmethod
-    def lookup(code: int) -> "ApiErrorCode | UnknownApiErrorCode":
-        """Return the member for ``code``, or an :class:`UnknownApiErrorCode` for any other code.
-
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _API_ERROR_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_API_ERROR_MEMO", ApiErrorCode, UnknownApiErrorCode, code)
-
-    INTERNAL = row(
-        100, message="internal server error", http_status=500, grpc_status="INTERNAL",
-        description="The server failed while handling the API call; trying again later may work.",
-    )
-    UNKNOWN_CHANNEL = row(
-        102, message="unknown channel", http_status=404, grpc_status="NOT_FOUND",
-        description="The channel belongs to a namespace the server has not configured.",
-    )
-    NOT_FOUND = row(
-        104, message="not found", http_status=404, grpc_status="NOT_FOUND",
-        description="The API method, or what the call refers to, does not exist. (To clients, 104 means "
-            "\"method not found\".)",
-    )
-    BAD_REQUEST = row(
-        107, message="bad request", http_status=400, grpc_status="INVALID_ARGUMENT",
-        description="The API call was malformed or had invalid parameters; sending it unchanged fails "
-            "again.",
-    )
-    NOT_AVAILABLE = row(
-        108, message="not available", http_status=400, grpc_status="INVALID_ARGUMENT",
-        description="The feature asked for is not enabled, such as history in a namespace without it.",
-    )
-    UNRECOVERABLE_POSITION = row(
-        112, message="unrecoverable position", http_status=416, grpc_status="OUT_OF_RANGE",
-        description="The stream cannot serve the requested position (history trimmed or a different "
-            "epoch).",
-    )
-    CONFLICT = row(
-        113, message="conflict", http_status=409, grpc_status="ALREADY_EXISTS",
-        description="The call conflicts with what the server already holds. (To clients, 113 means "
-            "\"concurrent pagination\".)",
-    )
-
-
 def _consequence(reconnects: bool) -> str:
     return "the client reconnects" if reconnects else "the client stops (disconnected) and does not reconnect"
 
@@ -763,48 +680,15 @@ class UnknownDisconnectCode(_Unknown):
         return f"{band}; {_consequence(self.reconnect)}."
 
 
-@final
-class UnknownApiErrorCode(_Unknown):
-    """A server API error code that :class:`ApiErrorCode` does not list.
-
-    The server maps every such code to HTTP 500 and gRPC ``INTERNAL``.
-    """
-
-    __slots__ = ()
-    _family = ApiErrorCode
-
-    @property
-    def http_status(self) -> "HTTPStatus":
-        """HTTP status for this code in transport error mode: always 500."""
-        from http import HTTPStatus
-
-        return HTTPStatus.INTERNAL_SERVER_ERROR
-
-    @property
-    def grpc_status(self) -> str:
-        """gRPC status name for this code in transport error mode: always ``"INTERNAL"``."""
-        return "INTERNAL"
-
-    @property
-    def description(self) -> str:
-        """What a server API client can make of the code."""
-        return (
-            "A server API error code this package does not know, perhaps from a newer server; "
-            "in transport error mode it maps to HTTP 500 and gRPC INTERNAL."
-        )
-
-
 _ERROR_MEMO: dict[int, ErrorCode | UnknownErrorCode] = {}
 _UNSUBSCRIBE_MEMO: dict[int, UnsubscribeCode | UnknownUnsubscribeCode] = {}
 _DISCONNECT_MEMO: dict[int, DisconnectCode | UnknownDisconnectCode] = {}
-_API_ERROR_MEMO: dict[int, ApiErrorCode | UnknownApiErrorCode] = {}
 _MEMO_FAMILIES: Final[dict[str, type[CodeEnum]]] = {
     "_ERROR_MEMO": ErrorCode,
     "_UNSUBSCRIBE_MEMO": UnsubscribeCode,
     "_DISCONNECT_MEMO": DisconnectCode,
-    "_API_ERROR_MEMO": ApiErrorCode,
 }
 _reset_memos()
-seal(ErrorCode, UnsubscribeCode, DisconnectCode, ApiErrorCode)
-for _public in (UnknownErrorCode, UnknownUnsubscribeCode, UnknownDisconnectCode, UnknownApiErrorCode):
+seal(ErrorCode, UnsubscribeCode, DisconnectCode)
+for _public in (UnknownErrorCode, UnknownUnsubscribeCode, UnknownDisconnectCode):
     _public.__module__ = "centrifugo_protocol"

@@ -30,10 +30,8 @@ from typing import TYPE_CHECKING, ClassVar, TypedDict, cast, final
 
 from . import classify
 from ._codes import (
-    ApiErrorCode,
     DisconnectCode,
     ErrorCode,
-    UnknownApiErrorCode,
     UnknownDisconnectCode,
     UnknownErrorCode,
     UnknownUnsubscribeCode,
@@ -46,6 +44,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
+    from ._api_codes import ApiErrorCode, UnknownApiErrorCode
     from .classify import ClientState, SubscriptionState, Transition
 
 __all__ = [
@@ -276,6 +275,10 @@ class ApiError(_ErrorPayload):
     @property
     def api_error_code(self) -> ApiErrorCode | UnknownApiErrorCode:
         """The code looked up in :class:`ApiErrorCode`."""
+        # Imported here, not with the module: SDKs decode the other payloads with
+        # wire and never need the server API's codes.
+        from ._api_codes import ApiErrorCode
+
         return ApiErrorCode.lookup(self._code)
 
     @classmethod

@@ -30,7 +30,7 @@ import pytest  # noqa: E402
 def _fresh_memos() -> None:
     """Start every test with fresh memos, so that each test exercises the decisions
     themselves rather than an answer an earlier test left behind."""
-    from centrifugo_protocol import _client_codes, _codes, classify
+    from centrifugo_protocol import _api_codes, _client_codes, _codes, classify
 
     # classify's memos may be emptied in place: a reader that misses decides again.
     for name in dir(classify):
@@ -40,4 +40,5 @@ def _fresh_memos() -> None:
     # The lookups' memos must keep every member for a reader holding the old one:
     # they are replaced, never emptied in place.
     _codes._reset_memos()
+    _api_codes._reset_memos()
     _client_codes._reset_memos()

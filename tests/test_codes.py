@@ -8,6 +8,7 @@ import enum
 import inspect
 import pickle
 from http import HTTPStatus
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from centrifugo_protocol import (
     UnknownErrorCode,
     UnknownUnsubscribeCode,
     UnsubscribeCode,
+    _api_codes,
     _codes,
 )
 
@@ -281,26 +283,28 @@ def test_lookup_memo_of_unknown_codes_is_bounded() -> None:
     assert DisconnectCode.lookup(100_000) == UnknownDisconnectCode(100_000)
 
 
-MEMOS: list[tuple[str, Family]] = [
-    ("_ERROR_MEMO", ErrorCode),
-    ("_UNSUBSCRIBE_MEMO", UnsubscribeCode),
-    ("_DISCONNECT_MEMO", DisconnectCode),
-    ("_API_ERROR_MEMO", ApiErrorCode),
+# Each memo is a global of the module that defines its family.
+MEMOS: list[tuple[ModuleType, str, Family]] = [
+    (_codes, "_ERROR_MEMO", ErrorCode),
+    (_codes, "_UNSUBSCRIBE_MEMO", UnsubscribeCode),
+    (_codes, "_DISCONNECT_MEMO", DisconnectCode),
+    (_api_codes, "_API_ERROR_MEMO", ApiErrorCode),
 ]
+memo_ids = [name for _, name, _ in MEMOS]
 
 
-@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
-def test_a_full_memo_is_replaced_never_emptied_in_place(memo_name: str, family: Family) -> None:
+@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
+def test_a_full_memo_is_replaced_never_emptied_in_place(module: ModuleType, memo_name: str, family: Family) -> None:
     # A thread that read the old memo just before the reset must still find every
     # member in it: the old dict is left alone and a fresh one takes its place.
     limit = _codes._MEMO_LIMIT
-    before: dict[int, object] = getattr(_codes, memo_name)
+    before: dict[int, object] = getattr(module, memo_name)
     for code in range(300_000, 300_000 + limit):
         family.lookup(code)
-    assert getattr(_codes, memo_name) is before
+    assert getattr(module, memo_name) is before
     assert len(before) == len(family) + limit
     family.lookup(300_000 + limit)  # one more unknown code: the memo is full
-    after: dict[int, object] = getattr(_codes, memo_name)
+    after: dict[int, object] = getattr(module, memo_name)
     assert after is not before
     assert len(before) >= len(family) + limit
     assert all(before[m.code] is m for m in family)
@@ -308,50 +312,53 @@ def test_a_full_memo_is_replaced_never_emptied_in_place(memo_name: str, family: 
     assert set(after) == {m.code for m in family} | {300_000 + limit}
 
 
-@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
+@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
 def test_a_memo_missing_members_still_answers_with_members(
-    memo_name: str, family: Family, monkeypatch: pytest.MonkeyPatch
+    module: ModuleType, memo_name: str, family: Family, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # What a reader would see in a memo emptied in place: the known codes must still
     # be answered by their members, never refused as "the known code".
-    monkeypatch.setattr(_codes, memo_name, {})
+    monkeypatch.setattr(module, memo_name, {})
     for member in family:
         assert family.lookup(member.code) is member
     assert family.lookup(4321).code == 4321
 
 
 def test_reset_memos_gives_fresh_memos_of_the_members() -> None:
-    olds = [getattr(_codes, name) for name, _ in MEMOS]
-    for _, family in MEMOS:
+    olds = [getattr(module, name) for module, name, _ in MEMOS]
+    for _, _, family in MEMOS:
         family.lookup(4321)
     _codes._reset_memos()
-    for (name, family), old in zip(MEMOS, olds, strict=True):
-        memo: dict[int, object] = getattr(_codes, name)
+    _api_codes._reset_memos()
+    for (module, name, family), old in zip(MEMOS, olds, strict=True):
+        memo: dict[int, object] = getattr(module, name)
         assert memo is not old
         assert memo == {m.code: m for m in family}
         assert 4321 in old  # the old memo is left as it was
         assert all(old[m.code] is m for m in family)
 
 
-@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
-def test_lookup_is_a_static_method(memo_name: str, family: Family) -> None:
+@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
+def test_lookup_is_a_static_method(module: ModuleType, memo_name: str, family: Family) -> None:
     # No bound method is made per access: the lookup is the same function every time.
     assert type(inspect.getattr_static(family, "lookup")) is staticmethod
     assert family.lookup is family.lookup
     assert family.lookup(4321) == family.lookup(code=4321)
 
 
-@pytest.mark.parametrize(("memo_name", "family"), MEMOS, ids=[name for name, _ in MEMOS])
-def test_an_int_subclass_of_a_known_code_finds_the_member_and_is_not_a_memo_key(memo_name: str, family: Family) -> None:
+@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
+def test_an_int_subclass_of_a_known_code_finds_the_member_and_is_not_a_memo_key(
+    module: ModuleType, memo_name: str, family: Family
+) -> None:
     class Number(int):
         pass
 
     member = next(iter(family))
     assert family.lookup(Number(member.code)) is member
-    assert all(type(key) is int for key in getattr(_codes, memo_name))
+    assert all(type(key) is int for key in getattr(module, memo_name))
     found = family.lookup(Number(4321))
     assert found.code == 4321 and type(found.code) is int
-    assert all(type(key) is int for key in getattr(_codes, memo_name))
+    assert all(type(key) is int for key in getattr(module, memo_name))
 
 
 def test_lookup_memo_hands_out_the_same_unknown_object() -> None:
@@ -558,6 +565,28 @@ def test_lazy_names_load_on_first_use_and_unknown_names_fail() -> None:
         getattr(centrifugo_protocol, "Nope")
     assert centrifugo_protocol.UnsubscribedCode.CLIENT_CLOSED.reason == "client closed"
     assert set(centrifugo_protocol.__all__) <= set(dir(centrifugo_protocol))
+
+
+def test_the_server_api_codes_load_only_when_used() -> None:
+    # A client SDK imports the package, classify, events and wire, and never needs the
+    # server API's codes. Pickles made where they were loaded still load in a fresh
+    # process: unpickling asks the package for the name, which loads them.
+    import subprocess
+    import sys
+
+    pickled = pickle.dumps((ApiErrorCode.NOT_FOUND, UnknownApiErrorCode(4001)))
+    code = (
+        "import pickle, sys\n"
+        "import centrifugo_protocol as c, centrifugo_protocol.classify, centrifugo_protocol.events\n"
+        "import centrifugo_protocol.wire\n"
+        "print('centrifugo_protocol._api_codes' in sys.modules, 'ApiErrorCode' in dir(c))\n"
+        f"member, unknown = pickle.loads({pickled!r})\n"
+        "print(member is c.ApiErrorCode.NOT_FOUND, unknown == c.UnknownApiErrorCode(4001))\n"
+        "print(c.wire.ApiError(113).api_error_code is c.ApiErrorCode.CONFLICT, c.ApiErrorCode.lookup(104).grpc_status)\n"
+        "print(sorted({'http', 'json', 'typing_extensions'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines() == ["False True", "True True", "True NOT_FOUND", "[]"], result.stderr
 
 
 def test_row_carries_every_field_it_is_given() -> None:

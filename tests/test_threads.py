@@ -28,6 +28,7 @@ from centrifugo_protocol import (
     UnknownErrorCode,
     UnknownUnsubscribeCode,
     UnsubscribeCode,
+    _api_codes,
     _codes,
     classify,
 )
@@ -169,6 +170,7 @@ def resetter(deadline: float, findings: Findings) -> None:
     try:
         while time.monotonic() < deadline:
             _codes._reset_memos()
+            _api_codes._reset_memos()
             for memo in classify_memos():
                 memo.clear()
             resets += 1
@@ -204,13 +206,13 @@ def test_memos_give_the_single_threaded_answers_under_threads() -> None:
     assert len(findings.counts) == THREADS + 1
     assert all(count > 0 for count in findings.counts)
     # Afterwards every memo still holds every member, and no more than its bound.
-    for memo_name, family in (
-        ("_ERROR_MEMO", ErrorCode),
-        ("_UNSUBSCRIBE_MEMO", UnsubscribeCode),
-        ("_DISCONNECT_MEMO", DisconnectCode),
-        ("_API_ERROR_MEMO", ApiErrorCode),
+    for module, memo_name, family in (
+        (_codes, "_ERROR_MEMO", ErrorCode),
+        (_codes, "_UNSUBSCRIBE_MEMO", UnsubscribeCode),
+        (_codes, "_DISCONNECT_MEMO", DisconnectCode),
+        (_api_codes, "_API_ERROR_MEMO", ApiErrorCode),
     ):
-        memo: dict[int, Any] = getattr(_codes, memo_name)
+        memo: dict[int, Any] = getattr(module, memo_name)
         assert all(memo[member.code] is member for member in family)
         assert len(memo) <= len(family) + _codes._MEMO_LIMIT
 
