@@ -353,6 +353,8 @@ def _v1_advice(reason: str) -> tuple[bool, str] | None:
 # longer than _MEMO_TEXT_LIMIT, so its memory is bounded whatever arrives.
 _MEMO_LIMIT: Final = 1024
 _MEMO_TEXT_LIMIT: Final = 256
+#: The default text of every public function: what an absent reason or message means.
+_NO_TEXT: Final = ""
 
 _DISCONNECTS: dict[Hashable, Transition[ClientState]] = {}
 _CLOSES: dict[Hashable, Transition[ClientState]] = {}
@@ -372,7 +374,10 @@ def _check_error(where: str, code: object, message: object, temporary: object) -
 # the arguments have exactly the types a memo key may hold, so that 3012.0 or
 # temporary=0 can never match a key made from 3012 or False. The key is the bare code
 # when every other argument is at its default (what an absent field means on the
-# wire), else the tuple of all arguments. Everything else goes through the checks and
+# wire), else the tuple of all arguments. The default text is recognised by identity
+# (the interpreter keeps one empty str), which costs less than comparing; an empty
+# text that is another object takes the checks and the decision, with the same
+# result. Everything else goes through the checks and
 # the decision, then into the memo. The probe is written out in each function rather
 # than shared: a helper would add a Python call to every answer, about a third of what
 # an answer costs.
@@ -403,9 +408,15 @@ def on_disconnect(code: int, reason: str = "") -> Transition[ClientState]:
     none (Centrifugo omits an empty reason). Raises ``TypeError`` or ``ValueError``
     for a code that is not a uint32 ``int`` or a reason that is not a ``str``.
     """
-    if type(code) is int and type(reason) is str:
+    if reason is _NO_TEXT:
+        if type(code) is int:
+            try:
+                return _DISCONNECTS[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(reason) is str:
         try:
-            return _DISCONNECTS[(code, reason) if reason else code]
+            return _DISCONNECTS[code, reason]
         except KeyError:
             pass
     where = "on_disconnect()"
@@ -420,9 +431,15 @@ def on_close(code: int, reason: str = "") -> Transition[ClientState]:
     another transport). Raises ``TypeError`` or ``ValueError`` for a code that is not a
     uint32 ``int`` or a reason that is not a ``str``.
     """
-    if type(code) is int and type(reason) is str:
+    if reason is _NO_TEXT:
+        if type(code) is int:
+            try:
+                return _CLOSES[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(reason) is str:
         try:
-            return _CLOSES[(code, reason) if reason else code]
+            return _CLOSES[code, reason]
         except KeyError:
             pass
     where = "on_close()"
@@ -439,9 +456,15 @@ def on_connect_error(code: int, message: str = "", *, temporary: bool = False) -
     ``TypeError`` or ``ValueError`` for arguments of the wrong type or a code outside
     uint32.
     """
-    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
+    if message is _NO_TEXT and temporary is False:
+        if type(code) is int:
+            try:
+                return _CONNECT_ERRORS[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(message) is str and (temporary is False or temporary is True):
         try:
-            return _CONNECT_ERRORS[(code, message, temporary) if message or temporary else code]
+            return _CONNECT_ERRORS[code, message, temporary]
         except KeyError:
             pass
     transition = _decide_connect_error(*_check_error("on_connect_error()", code, message, temporary))
@@ -454,9 +477,15 @@ def on_refresh_error(code: int, message: str = "", *, temporary: bool = False) -
     :attr:`ClientState.CONNECTED` means: stay connected and retry the refresh later,
     with backoff. Arguments and errors as for :func:`on_connect_error`.
     """
-    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
+    if message is _NO_TEXT and temporary is False:
+        if type(code) is int:
+            try:
+                return _REFRESH_ERRORS[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(message) is str and (temporary is False or temporary is True):
         try:
-            return _REFRESH_ERRORS[(code, message, temporary) if message or temporary else code]
+            return _REFRESH_ERRORS[code, message, temporary]
         except KeyError:
             pass
     transition = _decide_refresh_error(*_check_error("on_refresh_error()", code, message, temporary))
@@ -469,9 +498,15 @@ def on_unsubscribe(code: int, reason: str = "") -> Transition[SubscriptionState]
     ``reason`` is the push's; leave it out when the push has none. Raises
     ``TypeError`` or ``ValueError`` for bad arguments.
     """
-    if type(code) is int and type(reason) is str:
+    if reason is _NO_TEXT:
+        if type(code) is int:
+            try:
+                return _UNSUBSCRIBES[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(reason) is str:
         try:
-            return _UNSUBSCRIBES[(code, reason) if reason else code]
+            return _UNSUBSCRIBES[code, reason]
         except KeyError:
             pass
     where = "on_unsubscribe()"
@@ -493,16 +528,20 @@ def on_subscribe_error(
     (unrecoverable position) resubscribes without a position instead of ending the
     subscription. Arguments and errors as for :func:`on_connect_error`.
     """
-    if (
+    if message is _NO_TEXT and temporary is False and can_rebuild_state is False:
+        if type(code) is int:
+            try:
+                return _SUBSCRIBE_ERRORS[code]
+            except KeyError:
+                pass
+    elif (
         type(code) is int
         and type(message) is str
         and (temporary is False or temporary is True)
         and (can_rebuild_state is False or can_rebuild_state is True)
     ):
         try:
-            return _SUBSCRIBE_ERRORS[
-                (code, message, temporary, can_rebuild_state) if message or temporary or can_rebuild_state else code
-            ]
+            return _SUBSCRIBE_ERRORS[code, message, temporary, can_rebuild_state]
         except KeyError:
             pass
     where = "on_subscribe_error()"
@@ -518,9 +557,15 @@ def on_subscription_refresh_error(code: int, message: str = "", *, temporary: bo
     :attr:`SubscriptionState.SUBSCRIBED` means: stay subscribed and retry the refresh
     later, with backoff. Arguments and errors as for :func:`on_connect_error`.
     """
-    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
+    if message is _NO_TEXT and temporary is False:
+        if type(code) is int:
+            try:
+                return _SUBSCRIPTION_REFRESH_ERRORS[code]
+            except KeyError:
+                pass
+    elif type(code) is int and type(message) is str and (temporary is False or temporary is True):
         try:
-            return _SUBSCRIPTION_REFRESH_ERRORS[(code, message, temporary) if message or temporary else code]
+            return _SUBSCRIPTION_REFRESH_ERRORS[code, message, temporary]
         except KeyError:
             pass
     transition = _decide_subscription_refresh_error(
