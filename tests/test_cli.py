@@ -8,6 +8,7 @@ import os
 import runpy
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -540,3 +541,18 @@ def test_metrics_is_dispatched_to_its_own_command(monkeypatch: pytest.MonkeyPatc
     assert main(["metrics", "http://localhost:8000/metrics", "--json"], prog="x") == 7
     assert main(["metrics"]) == 7
     assert calls == [(["http://localhost:8000/metrics", "--json"], "x"), ([], "centrifugo-codes")]
+
+
+GOLDEN_TABLES = Path(__file__).resolve().parent / "golden" / "reference-tables.md"
+
+
+def test_markdown_is_the_reviewed_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    # The documentation site generates its code reference from this output at build
+    # time, so the output itself is held against a reviewed copy: a change in wording,
+    # order or layout shows up here as a diff to read. After a deliberate change:
+    #   CENTRIFUGO_UPDATE_GOLDEN=1 python -m pytest tests/test_cli.py
+    assert main(["--markdown"]) == 0
+    out = capsys.readouterr().out
+    if os.environ.get("CENTRIFUGO_UPDATE_GOLDEN") == "1":
+        GOLDEN_TABLES.write_text(out, encoding="utf-8")
+    assert out == GOLDEN_TABLES.read_text(encoding="utf-8")

@@ -678,3 +678,12 @@ def test_2502_has_no_reason_text_of_its_own() -> None:
     assert spec.NOT_2502_REASON not in member.reason
     # 3014 keeps its own text.
     assert DisconnectCode.STATE_INVALIDATED.reason == spec.NOT_2502_REASON == spec.DISCONNECTS[3014][1]
+
+
+def test_member_guards_name_the_family_and_the_attribute() -> None:
+    with pytest.raises(AttributeError, match=r"^ErrorCode members are immutable; cannot set '_message'$"):
+        setattr(ErrorCode.INTERNAL, "_message", "changed")
+    with pytest.raises(AttributeError, match=r"^DisconnectCode members are immutable; cannot delete '_reason'$"):
+        delattr(DisconnectCode.NO_PONG, "_reason")
+    assert ErrorCode.INTERNAL.message == "internal server error"
+    assert DisconnectCode.NO_PONG.reason == "no pong"
