@@ -43,9 +43,19 @@ LOOKUP_GOAL = 0.3 if sys.version_info >= (3, 12) else 0.5
 
 # (label, setup, statement, goal as a ratio to the baseline; None: reported, no goal)
 CASES: list[tuple[str, str, str, float | None]] = [
-    ("DisconnectCode.lookup(3012)", "from centrifugo_protocol import DisconnectCode as D", "D.lookup(3012)", LOOKUP_GOAL),
+    (
+        "DisconnectCode.lookup(3012)",
+        "from centrifugo_protocol import DisconnectCode as D",
+        "D.lookup(3012)",
+        LOOKUP_GOAL,
+    ),
     ("ErrorCode.lookup(109)", "from centrifugo_protocol import ErrorCode as E", "E.lookup(109)", LOOKUP_GOAL),
-    ("UnsubscribeCode.lookup(2500)", "from centrifugo_protocol import UnsubscribeCode as U", "U.lookup(2500)", LOOKUP_GOAL),
+    (
+        "UnsubscribeCode.lookup(2500)",
+        "from centrifugo_protocol import UnsubscribeCode as U",
+        "U.lookup(2500)",
+        LOOKUP_GOAL,
+    ),
     ("ApiErrorCode.lookup(104)", "from centrifugo_protocol import ApiErrorCode as A", "A.lookup(104)", LOOKUP_GOAL),
     # An events function checks the code, picks the family by range and looks it up.
     ("events.disconnected(3012)", "from centrifugo_protocol.events import disconnected as f", "f(3012)", 0.6),

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Final, cast, final
 
 # The shared machinery of every family's lookup() and unknown codes, reused so that
 # this family behaves like the others (checks, error messages, memo bound, equality).
-from ._codes import CodeEnum, Row, row, seal
-from ._codes import _lookup_slow, _Unknown  # pyright: ignore[reportPrivateUsage]
+from ._codes import CodeEnum, Row, _lookup_slow, _Unknown, row, seal  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
     from http import HTTPStatus
@@ -80,6 +79,7 @@ class ApiErrorCode(CodeEnum):
                 pass
         return _lookup_slow(globals(), "_API_ERROR_MEMO", ApiErrorCode, UnknownApiErrorCode, code)
 
+    # fmt: off
     INTERNAL = row(
         100, message="internal server error", http_status=500, grpc_status="INTERNAL",
         description="The server failed while handling the API call; trying again later may work.",
@@ -112,6 +112,7 @@ class ApiErrorCode(CodeEnum):
         description="The call conflicts with what the server already holds. (To clients, 113 means "
             "\"concurrent pagination\".)",
     )
+    # fmt: on
 
 
 @final

@@ -58,6 +58,7 @@ Unknown codes are explained by the protocol's range rules: 4000-4499 are an
 application's reconnecting disconnects, 4500-4999 its terminal ones, and so on.
 """
 
+
 def _parse_code(text: str) -> int:
     """argparse type: a decimal uint32, or an error message naming the input."""
     if text.isascii() and text.isdigit():
@@ -119,7 +120,9 @@ def _subscription_action(transition: classify.Transition[classify.SubscriptionSt
     return _SUBSCRIPTION_OUTCOMES[transition.state]
 
 
-def _forgets(transition: classify.Transition[classify.ClientState] | classify.Transition[classify.SubscriptionState]) -> str:
+def _forgets(
+    transition: classify.Transition[classify.ClientState] | classify.Transition[classify.SubscriptionState],
+) -> str:
     return ", after dropping cached stream positions" if transition.invalidate_state else ""
 
 
@@ -129,7 +132,9 @@ def _error_action(code: int, temporary: bool) -> str:
     rebuilt = classify.on_subscribe_error(code, temporary=temporary, can_rebuild_state=True)
     text = f"On connect, {_client_action(connect)}; on subscribe, {_subscription_action(subscribe)}"
     if rebuilt != subscribe:
-        text += f"; if the application can rebuild the channel's state, {_subscription_action(rebuilt)}{_forgets(rebuilt)}"
+        text += (
+            f"; if the application can rebuild the channel's state, {_subscription_action(rebuilt)}{_forgets(rebuilt)}"
+        )
     return text + "."
 
 

@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING, Final, cast, final
 
 # The shared machinery of the server families' lookup() and unknown codes, reused
 # so that every family behaves alike (checks, error messages, memo bound, equality).
-from ._codes import CodeEnum, ReasonCodeEnum, Row, row, seal
-from ._codes import _lookup_slow, _Unknown  # pyright: ignore[reportPrivateUsage]
+from ._codes import CodeEnum, ReasonCodeEnum, Row, _lookup_slow, _Unknown, row, seal  # pyright: ignore[reportPrivateUsage]
 from ._ranges import CLIENT_SIDE_ERROR_CODES
 
 if TYPE_CHECKING:
@@ -72,6 +71,7 @@ class ConnectingCode(ReasonCodeEnum):
                 pass
         return _lookup_slow(globals(), "_CONNECTING_MEMO", ConnectingCode, UnknownConnectingCode, code)
 
+    # fmt: off
     CONNECT_CALLED = row(
         0, reason="connect called",
         description="The application called connect().",
@@ -96,6 +96,7 @@ class ConnectingCode(ReasonCodeEnum):
         description="An unsubscribe request failed; the client reconnects so that it and the server "
             "agree on its subscriptions again.",
     )
+    # fmt: on
 
 
 @unique
@@ -116,6 +117,7 @@ class DisconnectedCode(ReasonCodeEnum):
                 pass
         return _lookup_slow(globals(), "_DISCONNECTED_MEMO", DisconnectedCode, UnknownDisconnectedCode, code)
 
+    # fmt: off
     DISCONNECT_CALLED = row(
         0, reason="disconnect called",
         description="The application called disconnect().",
@@ -134,6 +136,7 @@ class DisconnectedCode(ReasonCodeEnum):
         description="A message was larger than the transport accepts (a WebSocket close with code "
             "1009). The client stops.",
     )
+    # fmt: on
 
 
 @unique
@@ -154,6 +157,7 @@ class SubscribingCode(ReasonCodeEnum):
                 pass
         return _lookup_slow(globals(), "_SUBSCRIBING_MEMO", SubscribingCode, UnknownSubscribingCode, code)
 
+    # fmt: off
     SUBSCRIBE_CALLED = row(
         0, reason="subscribe called",
         description="The application called subscribe().",
@@ -163,6 +167,7 @@ class SubscribingCode(ReasonCodeEnum):
         description="The client left the connected state; the subscription waits and is set up again "
             "once the client is connected.",
     )
+    # fmt: on
 
 
 @unique
@@ -183,6 +188,7 @@ class UnsubscribedCode(ReasonCodeEnum):
                 pass
         return _lookup_slow(globals(), "_UNSUBSCRIBED_MEMO", UnsubscribedCode, UnknownUnsubscribedCode, code)
 
+    # fmt: off
     UNSUBSCRIBE_CALLED = row(
         0, reason="unsubscribe called",
         description="The application called unsubscribe().",
@@ -196,6 +202,7 @@ class UnsubscribedCode(ReasonCodeEnum):
         2, reason="client closed",
         description="The client was closed, so the subscription ended with it.",
     )
+    # fmt: on
 
 
 @unique
@@ -227,6 +234,7 @@ class ClientErrorCode(CodeEnum):
                 pass
         return _lookup_slow(globals(), "_CLIENT_ERROR_MEMO", ClientErrorCode, UnknownClientErrorCode, code)
 
+    # fmt: off
     TIMEOUT = row(
         1,
         description="A request to the server got no reply in time.",
@@ -275,6 +283,7 @@ class ClientErrorCode(CodeEnum):
         12,
         description="The client was configured in a way that cannot work.",
     )
+    # fmt: on
 
 
 # --- Unknown client-side codes -----------------------------------------------------------

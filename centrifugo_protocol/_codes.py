@@ -126,7 +126,6 @@ class CodeEnum(IntEnum):
         return f"<{type(self).__name__}.{self._name_}: {self._value_}>"
 
 
-
 def _refuse_setattr(member: CodeEnum, name: str, value: object) -> NoReturn:
     raise AttributeError(f"{type(member).__name__} members are immutable; cannot set {name!r}")
 
@@ -307,6 +306,7 @@ class ErrorCode(CodeEnum):
                 pass
         return _lookup_slow(globals(), "_ERROR_MEMO", ErrorCode, UnknownErrorCode, code)
 
+    # fmt: off
     INTERNAL = row(
         100, message="internal server error", temporary=True,
         description="Something failed inside the server while it handled the command; the client is not "
@@ -376,6 +376,7 @@ class ErrorCode(CodeEnum):
         description="Another paginated read of the same stream was in progress. Temporary: the client "
             "retries after a backoff.",
     )
+    # fmt: on
 
 
 @unique
@@ -405,6 +406,7 @@ class UnsubscribeCode(ReasonCodeEnum):
                 pass
         return _lookup_slow(globals(), "_UNSUBSCRIBE_MEMO", UnsubscribeCode, UnknownUnsubscribeCode, code)
 
+    # fmt: off
     SERVER = row(
         2000, reason="server unsubscribe",
         description="The server ended the subscription on purpose, typically through its server API "
@@ -429,6 +431,7 @@ class UnsubscribeCode(ReasonCodeEnum):
             "changed\". The client forgets the subscription token and its stream position, then "
             "subscribes again from scratch.",
     )
+    # fmt: on
 
 
 @unique
@@ -458,6 +461,7 @@ class DisconnectCode(ReasonCodeEnum):
                 pass
         return _lookup_slow(globals(), "_DISCONNECT_MEMO", DisconnectCode, UnknownDisconnectCode, code)
 
+    # fmt: off
     CONNECTION_CLOSED = row(
         3000, reason="connection closed",
         description="The connection closed with no word from the server: a clean close or a lost "
@@ -566,6 +570,7 @@ class DisconnectCode(ReasonCodeEnum):
         3509, reason="too many errors",
         description="The client caused too many errors and the server gave up on it. The client stops.",
     )
+    # fmt: on
 
 
 def _consequence(reconnects: bool) -> str:

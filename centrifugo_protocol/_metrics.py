@@ -347,9 +347,7 @@ def _read(source: str, namespaces: Sequence[str], options: _Options) -> _Page:
         except UnicodeDecodeError:
             raise _Bad(f"{where}: the page is not UTF-8 text") from None
         except (ValueError, IndexError) as error:  # the parser's verdict on a line it cannot read
-            raise _Bad(
-                f"{where}: not the Prometheus text format ({_printable(str(error))})"
-            ) from None
+            raise _Bad(f"{where}: not the Prometheus text format ({_printable(str(error))})") from None
         except failures as error:
             raise _failure(where, error, options.timeout) from None
 
@@ -399,7 +397,7 @@ _ERROR_BANDS: Final = (
     (APP_ERROR_CODES, "application"),
 )
 _UNSUBSCRIBE_BANDS: Final = (
-    (range(0, UNSUBSCRIBE_CODES.start), "not an unsubscribe code"),
+    (range(UNSUBSCRIBE_CODES.start), "not an unsubscribe code"),
     (range(UNSUBSCRIBE_CODES.start, MIN_RESUBSCRIBE_CODE), "server, ends"),
     (range(MIN_RESUBSCRIBE_CODE, UNSUBSCRIBE_CODES.stop), "server, resubscribe"),
 )
@@ -646,81 +644,102 @@ def _notes(tally: _Tally, nodes: Sequence[_Node]) -> list[tuple[str, str]]:
     notes: list[tuple[str, str]] = []
     for number, node in enumerate(nodes, start=1):
         if node.restarted:
-            notes.append((
-                "restarted",
-                f"Node {number} ({_where(node.source)}) restarted between the two snapshots: one of "
-                f"its counters went down. Its counts are everything since the restart.",
-            ))
+            notes.append(
+                (
+                    "restarted",
+                    f"Node {number} ({_where(node.source)}) restarted between the two snapshots: one of "
+                    f"its counters went down. Its counts are everything since the restart.",
+                )
+            )
     kinds: dict[str, int] = {}
     for family in _FAMILIES:
         for row in tally.rows(family.key):
             kinds[row.meaning.kind] = kinds.get(row.meaning.kind, 0) + row.events
     if kinds.get("invalid"):
-        notes.append((
-            "invalid",
-            f"{kinds['invalid']:,} counted with a code label that is not a whole number from 0 to "
-            f"{MAX_CODE}: no rule applies to them, and the report shows the label as it is.",
-        ))
+        notes.append(
+            (
+                "invalid",
+                f"{kinds['invalid']:,} counted with a code label that is not a whole number from 0 to "
+                f"{MAX_CODE}: no rule applies to them, and the report shows the label as it is.",
+            )
+        )
     if kinds.get("unlisted"):
-        notes.append((
-            "unlisted",
-            f"{kinds['unlisted']:,} counted with codes that no table in this package lists, in ranges "
-            f"the server keeps for itself or outside every range; a newer server may send them. "
-            f"Each is shown with the range that decides what the client does.",
-        ))
+        notes.append(
+            (
+                "unlisted",
+                f"{kinds['unlisted']:,} counted with codes that no table in this package lists, in ranges "
+                f"the server keeps for itself or outside every range; a newer server may send them. "
+                f"Each is shown with the range that decides what the client does.",
+            )
+        )
     disconnects = tally.total(_DISCONNECTS.key)
     errors = tally.total(_REPLY_ERRORS.key)
     lost_disconnects = tally.count(_DISCONNECTS, DisconnectCode.INSUFFICIENT_STATE)
     lost_unsubscribes = tally.count(_UNSUBSCRIBES, UnsubscribeCode.INSUFFICIENT)
     if lost_disconnects or lost_unsubscribes:
-        notes.append((
-            "insufficient_state",
-            f"{lost_disconnects:,} disconnects {_named(DisconnectCode.INSUFFICIENT_STATE)} and "
-            f"{lost_unsubscribes:,} unsubscribes {_named(UnsubscribeCode.INSUFFICIENT)}: the server "
-            f"found publications missing from channel streams, lost between the broker and the "
-            f"server. Clients recover, but a steady count points at the broker or at the channels' "
-            f"history settings.",
-        ))
+        notes.append(
+            (
+                "insufficient_state",
+                f"{lost_disconnects:,} disconnects {_named(DisconnectCode.INSUFFICIENT_STATE)} and "
+                f"{lost_unsubscribes:,} unsubscribes {_named(UnsubscribeCode.INSUFFICIENT)}: the server "
+                f"found publications missing from channel streams, lost between the broker and the "
+                f"server. Clients recover, but a steady count points at the broker or at the channels' "
+                f"history settings.",
+            )
+        )
     for member, text in (
-        (DisconnectCode.SLOW, "those clients could not keep up: their queues on the server filled "
-         "because they read more slowly than messages arrived."),
-        (DisconnectCode.NO_PONG, "those clients did not answer the server's pings in time, so the "
-         "server gave up on the connections."),
+        (
+            DisconnectCode.SLOW,
+            "those clients could not keep up: their queues on the server filled "
+            "because they read more slowly than messages arrived.",
+        ),
+        (
+            DisconnectCode.NO_PONG,
+            "those clients did not answer the server's pings in time, so the server gave up on the connections.",
+        ),
     ):
         count = tally.count(_DISCONNECTS, member)
         if _frequent(count, disconnects):
-            notes.append((
-                member.name.lower(),
-                f"{count:,} of {disconnects:,} {_DISCONNECTS.title.lower()} ({_share(count, disconnects)}; "
-                f"noted from {_FREQUENT_PERCENT}%) were {_named(member)}: {text}",
-            ))
+            notes.append(
+                (
+                    member.name.lower(),
+                    f"{count:,} of {disconnects:,} {_DISCONNECTS.title.lower()} ({_share(count, disconnects)}; "
+                    f"noted from {_FREQUENT_PERCENT}%) were {_named(member)}: {text}",
+                )
+            )
     limited_errors = tally.count(_REPLY_ERRORS, ErrorCode.TOO_MANY_REQUESTS)
     limited_disconnects = tally.count(_DISCONNECTS, DisconnectCode.TOO_MANY_REQUESTS)
     if _frequent(limited_errors, errors) or _frequent(limited_disconnects, disconnects):
-        notes.append((
-            "too_many_requests",
-            f"{limited_errors:,} reply errors {_error_named(ErrorCode.TOO_MANY_REQUESTS)} and "
-            f"{limited_disconnects:,} disconnects {_named(DisconnectCode.TOO_MANY_REQUESTS)}: the "
-            f"server's rate limits refused these clients' commands (noted from {_FREQUENT_PERCENT}% "
-            f"of either family).",
-        ))
+        notes.append(
+            (
+                "too_many_requests",
+                f"{limited_errors:,} reply errors {_error_named(ErrorCode.TOO_MANY_REQUESTS)} and "
+                f"{limited_disconnects:,} disconnects {_named(DisconnectCode.TOO_MANY_REQUESTS)}: the "
+                f"server's rate limits refused these clients' commands (noted from {_FREQUENT_PERCENT}% "
+                f"of either family).",
+            )
+        )
     failed_errors = tally.count(_REPLY_ERRORS, ErrorCode.INTERNAL)
     failed_disconnects = tally.count(_DISCONNECTS, DisconnectCode.SERVER_ERROR)
     if failed_errors or failed_disconnects:
-        notes.append((
-            "server_error",
-            f"{failed_errors:,} reply errors {_error_named(ErrorCode.INTERNAL)} and "
-            f"{failed_disconnects:,} disconnects {_named(DisconnectCode.SERVER_ERROR)}: the server "
-            f"failed while serving clients; its log says why.",
-        ))
+        notes.append(
+            (
+                "server_error",
+                f"{failed_errors:,} reply errors {_error_named(ErrorCode.INTERNAL)} and "
+                f"{failed_disconnects:,} disconnects {_named(DisconnectCode.SERVER_ERROR)}: the server "
+                f"failed while serving clients; its log says why.",
+            )
+        )
     refused = tally.count(_DISCONNECTS, DisconnectCode.INVALID_TOKEN)
     if refused:
-        notes.append((
-            "invalid_token",
-            f"{refused:,} disconnects {_named(DisconnectCode.INVALID_TOKEN)}: the server rejected "
-            f"these connection tokens and the clients stop. Check that the key the tokens are signed "
-            f"with, their audience and their issuer match the server's settings.",
-        ))
+        notes.append(
+            (
+                "invalid_token",
+                f"{refused:,} disconnects {_named(DisconnectCode.INVALID_TOKEN)}: the server rejected "
+                f"these connection tokens and the clients stop. Check that the key the tokens are signed "
+                f"with, their audience and their issuer match the server's settings.",
+            )
+        )
     for codes, rule, text in (
         (SERVER_TERMINAL_DISCONNECT_CODES, "server_terminal", "the server's terminal band"),
         (APP_TERMINAL_DISCONNECT_CODES, "application_terminal", "the application's terminal band"),
@@ -732,18 +751,22 @@ def _notes(tally: _Tally, nodes: Sequence[_Node]) -> list[tuple[str, str]]:
                 if rule == "application_terminal"
                 else "the server sent them"
             )
-            notes.append((
-                rule,
-                f"{stopped:,} disconnects in {text} {_span(codes)}: {source}, and those clients "
-                f"stop and do not reconnect by themselves.",
-            ))
+            notes.append(
+                (
+                    rule,
+                    f"{stopped:,} disconnects in {text} {_span(codes)}: {source}, and those clients "
+                    f"stop and do not reconnect by themselves.",
+                )
+            )
     custom = sum(n for code, n in tally.counts[_REPLY_ERRORS.key].items() if code in APP_ERROR_CODES)
     if custom:
-        notes.append((
-            "application_errors",
-            f"{custom:,} reply errors with application codes {_span(APP_ERROR_CODES)}: the "
-            f"application's proxy backend refused these commands with its own errors.",
-        ))
+        notes.append(
+            (
+                "application_errors",
+                f"{custom:,} reply errors with application codes {_span(APP_ERROR_CODES)}: the "
+                f"application's proxy backend refused these commands with its own errors.",
+            )
+        )
     return notes
 
 
@@ -779,14 +802,16 @@ def _node_totals(node: _Node) -> dict[str, int]:
 def _json_report(tally: _Tally, nodes: Sequence[_Node], notes: list[tuple[str, str]]) -> dict[str, _Json]:
     node_records: list[_Json] = []
     for number, node in enumerate(nodes, start=1):
-        node_records.append({
-            "node": number,
-            "source": node.source,
-            "since": node.since,
-            "namespace": node.namespace,
-            "restarted": node.restarted,
-            "totals": {**_node_totals(node)},
-        })
+        node_records.append(
+            {
+                "node": number,
+                "source": node.source,
+                "since": node.since,
+                "namespace": node.namespace,
+                "restarted": node.restarted,
+                "totals": {**_node_totals(node)},
+            }
+        )
     families: list[_Json] = []
     for family in _FAMILIES:
         total = tally.total(family.key)
@@ -795,18 +820,20 @@ def _json_report(tally: _Tally, nodes: Sequence[_Node], notes: list[tuple[str, s
             methods: _Json = None
             if row.methods is not None:
                 methods = [{"method": m, "count": n, "client": c} for m, n, c in row.methods]
-            codes.append({
-                "code": row.code,
-                "label": row.label,
-                "kind": row.meaning.kind,
-                "name": row.meaning.name,
-                "range": row.meaning.band,
-                "count": row.events,
-                "share": round(100 * row.events / total, 2),
-                "client": row.meaning.client,
-                "meaning": row.meaning.meaning,
-                "methods": methods,
-            })
+            codes.append(
+                {
+                    "code": row.code,
+                    "label": row.label,
+                    "kind": row.meaning.kind,
+                    "name": row.meaning.name,
+                    "range": row.meaning.band,
+                    "count": row.events,
+                    "share": round(100 * row.events / total, 2),
+                    "client": row.meaning.client,
+                    "meaning": row.meaning.meaning,
+                    "methods": methods,
+                }
+            )
         families.append({"family": family.key, "metric": family.metric, "total": total, "codes": codes})
     return {
         "interval": "since_start" if nodes[0].since is None else "between_snapshots",
@@ -852,7 +879,7 @@ def _family_lines(family: _Family, rows: list[_Row], prefix: str) -> list[str]:
         f"{'count':>{count_width}}  {'share':>6}  client"
     )
     indent = " " * (4 + code_width)
-    for row, code, count, name in zip(rows, codes, counts, names):
+    for row, code, count, name in zip(rows, codes, counts, names, strict=True):
         lines.append(
             f"  {code:<{code_width}}  {_clip(name, name_width):<{name_width}}  {count:>{count_width}}  "
             f"{_share(row.events, total):>6}  {row.meaning.client}"
@@ -966,20 +993,31 @@ def _build_parser(prog: str) -> _Parser:
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE", help="a metrics page: file, - (stdin) or URL")
     parser.add_argument(
-        "--since", action="append", default=[], metavar="OLD",
+        "--since",
+        action="append",
+        default=[],
+        metavar="OLD",
         help="an earlier page of the matching SOURCE; once per SOURCE, same order",
     )
     parser.add_argument(
-        "--namespace", type=_namespace, metavar="NS",
+        "--namespace",
+        type=_namespace,
+        metavar="NS",
         help="the metrics namespace (default: find centrifugo or centrifuge)",
     )
     parser.add_argument("--json", action="store_true", help="print the same report as JSON, with stable keys")
     parser.add_argument(
-        "--timeout", type=_seconds, default=_DEFAULT_TIMEOUT, metavar="SECONDS",
+        "--timeout",
+        type=_seconds,
+        default=_DEFAULT_TIMEOUT,
+        metavar="SECONDS",
         help=f"most time to read a URL (default {_DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument(
-        "--max-bytes", type=_byte_count, default=_DEFAULT_MAX_BYTES, metavar="N",
+        "--max-bytes",
+        type=_byte_count,
+        default=_DEFAULT_MAX_BYTES,
+        metavar="N",
         help=f"most bytes to read from a page (default {_DEFAULT_MAX_BYTES}, 64 MiB)",
     )
     return parser
@@ -1003,8 +1041,7 @@ def main(argv: Sequence[str], prog: str) -> int:
         from prometheus_client.parser import text_fd_to_metric_families
     except ImportError:
         sys.stderr.write(
-            f"{parser.prog}: error: needs the prometheus-client package: "
-            f"pip install 'centrifugo-protocol[metrics]'\n"
+            f"{parser.prog}: error: needs the prometheus-client package: pip install 'centrifugo-protocol[metrics]'\n"
         )
         return 2
     namespace: str | None = args.namespace
@@ -1012,7 +1049,7 @@ def main(argv: Sequence[str], prog: str) -> int:
     options = _Options(args.timeout, args.max_bytes, text_fd_to_metric_families)
     olds: list[str | None] = [*since] if since else [None] * len(sources)
     try:
-        nodes = [_node(source, old, namespaces, options) for source, old in zip(sources, olds)]
+        nodes = [_node(source, old, namespaces, options) for source, old in zip(sources, olds, strict=True)]
     except _Bad as error:
         sys.stderr.write(f"{parser.prog}: error: {error}\n")
         return 2

@@ -40,7 +40,7 @@ __all__ = [
 MAX_CODE: Final = 2**32 - 1
 
 #: Error codes that client SDKs use for problems found on the client side.
-CLIENT_SIDE_ERROR_CODES: Final = range(0, 100)
+CLIENT_SIDE_ERROR_CODES: Final = range(100)
 #: Error codes reserved for the Centrifugo server (built-in codes are 100-113).
 SERVER_ERROR_CODES: Final = range(100, 400)
 #: Error codes an application (a proxy backend) may use for its own errors.
@@ -52,7 +52,7 @@ UNSUBSCRIBE_CODES: Final = range(2000, 3000)
 MIN_RESUBSCRIBE_CODE: Final = 2500
 
 #: Close codes of the transport itself (WebSocket 1000-2999 and below).
-TRANSPORT_CLOSE_CODES: Final = range(0, 3000)
+TRANSPORT_CLOSE_CODES: Final = range(3000)
 #: Server disconnect codes after which the client reconnects.
 SERVER_RECONNECT_DISCONNECT_CODES: Final = range(3000, 3500)
 #: Server disconnect codes after which the client stops for good.

@@ -148,7 +148,9 @@ class Transition(Frozen, Generic[_StateT]):
     ) -> None:
         # Callers without a type checker can pass anything.
         if type(state) is not ClientState and type(state) is not SubscriptionState:
-            raise TypeError(f"Transition() expects a ClientState or SubscriptionState, got {show(state)} ({type_name(state)})")
+            raise TypeError(
+                f"Transition() expects a ClientState or SubscriptionState, got {show(state)} ({type_name(state)})"
+            )
         where = "Transition()"
         self._freeze(
             _state=state,
@@ -551,7 +553,9 @@ def on_subscribe_error(
     return _remember(_SUBSCRIBE_ERRORS, code, options, ("", False, False), transition)
 
 
-def on_subscription_refresh_error(code: int, message: str = "", *, temporary: bool = False) -> Transition[SubscriptionState]:
+def on_subscription_refresh_error(
+    code: int, message: str = "", *, temporary: bool = False
+) -> Transition[SubscriptionState]:
     """The subscription's next state after an error reply to a subscription token refresh.
 
     :attr:`SubscriptionState.SUBSCRIBED` means: stay subscribed and retry the refresh

@@ -75,32 +75,17 @@ __all__ = [
 
 #: What :func:`connecting` returns.
 ConnectingEventCode: TypeAlias = (
-    ConnectingCode
-    | UnknownConnectingCode
-    | ErrorCode
-    | UnknownErrorCode
-    | DisconnectCode
-    | UnknownDisconnectCode
+    ConnectingCode | UnknownConnectingCode | ErrorCode | UnknownErrorCode | DisconnectCode | UnknownDisconnectCode
 )
 #: What :func:`disconnected` returns.
 DisconnectedEventCode: TypeAlias = (
-    DisconnectedCode
-    | UnknownDisconnectedCode
-    | ErrorCode
-    | UnknownErrorCode
-    | DisconnectCode
-    | UnknownDisconnectCode
+    DisconnectedCode | UnknownDisconnectedCode | ErrorCode | UnknownErrorCode | DisconnectCode | UnknownDisconnectCode
 )
 #: What :func:`subscribing` returns.
 SubscribingEventCode: TypeAlias = SubscribingCode | UnknownSubscribingCode | UnsubscribeCode | UnknownUnsubscribeCode
 #: What :func:`unsubscribed` returns.
 UnsubscribedEventCode: TypeAlias = (
-    UnsubscribedCode
-    | UnknownUnsubscribedCode
-    | ErrorCode
-    | UnknownErrorCode
-    | UnsubscribeCode
-    | UnknownUnsubscribeCode
+    UnsubscribedCode | UnknownUnsubscribedCode | ErrorCode | UnknownErrorCode | UnsubscribeCode | UnknownUnsubscribeCode
 )
 #: What :func:`error` returns.
 ErrorEventCode: TypeAlias = ClientErrorCode | UnknownClientErrorCode | ErrorCode | UnknownErrorCode

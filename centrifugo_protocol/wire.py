@@ -116,7 +116,9 @@ def _field(fields: dict[object, object], name: str, kind: str) -> object:
     try:
         return _dict_get(fields, name, _ABSENT)
     except Exception as error:
-        raise WireFormatError(f"{kind}: cannot read field {name!r}: a key failed to compare ({type_name(error)})") from None
+        raise WireFormatError(
+            f"{kind}: cannot read field {name!r}: a key failed to compare ({type_name(error)})"
+        ) from None
 
 
 def _read_code(fields: dict[object, object], kind: str) -> int:

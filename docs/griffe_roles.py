@@ -43,7 +43,9 @@ class ReadableDocstrings(griffe.Extension):
         exported = set(_all_of(pkg))
         for obj in _walk(pkg):
             if obj.docstring is not None:
-                obj.docstring.value = ROLE.sub(lambda match: _reference(match, obj, exported), obj.docstring.value)
+                obj.docstring.value = ROLE.sub(
+                    lambda match, obj=obj: _reference(match, obj, exported), obj.docstring.value
+                )
         _document_enum_members(pkg)
 
 

@@ -60,10 +60,7 @@ def generate(name: str) -> str:
         raise GenerationError(f"unknown generated part {name!r} (known: {known})")
     module, source = PARTS[name]
     program = (
-        "import sys\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
-        f"from {module} import markdown\n"
-        "sys.stdout.write(markdown())\n"
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom {module} import markdown\nsys.stdout.write(markdown())\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", program],

@@ -96,7 +96,10 @@ CLOSE_CASES: list[tuple[tuple[Any, ...], tuple[object, int, str, bool, bool]]] =
     ((1009, '{"reason": "big", "reconnect": true}'), (DISCONNECTED, 3, spec.MESSAGE_SIZE_LIMIT_REASON, False, False)),
     ((1009, '{"reason": "big", "reconnect": false}'), (DISCONNECTED, 3, spec.MESSAGE_SIZE_LIMIT_REASON, False, False)),
     # Not advice: then the other rules apply with the raw reason.
-    ((3500, '{"reason": "x", "reconnect": "yes"}'), (DISCONNECTED, 3500, '{"reason": "x", "reconnect": "yes"}', False, False)),
+    (
+        (3500, '{"reason": "x", "reconnect": "yes"}'),
+        (DISCONNECTED, 3500, '{"reason": "x", "reconnect": "yes"}', False, False),
+    ),
     ((3500, '{"reason": "x"}'), (DISCONNECTED, 3500, '{"reason": "x"}', False, False)),
     ((4001, "[true]"), (CONNECTING, 4001, "[true]", False, False)),
     ((4501, "{not json"), (DISCONNECTED, 4501, "{not json", False, False)),
@@ -385,7 +388,9 @@ def test_an_error_payload_means_the_same_as_the_call(
     decoded = wire.ReplyError.from_json(json.loads(json.dumps(payload)))
     assert decoded.on_connect() == classify.on_connect_error(**payload)
     assert decoded.on_refresh() == classify.on_refresh_error(**payload)
-    assert decoded.on_subscribe(can_rebuild_state=rebuild) == classify.on_subscribe_error(**payload, can_rebuild_state=rebuild)
+    assert decoded.on_subscribe(can_rebuild_state=rebuild) == classify.on_subscribe_error(
+        **payload, can_rebuild_state=rebuild
+    )
     assert decoded.on_subscription_refresh() == classify.on_subscription_refresh_error(**payload)
     wire_message, wire_temporary = message or "", bool(temporary)
     assert sdk_fields(decoded.on_connect()) == spec.connect_error(code, wire_message, wire_temporary)
@@ -439,7 +444,9 @@ ALL_EVENTS = [
 @pytest.mark.parametrize("event", ALL_EVENTS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("bad", ["3012", 3012.0, True, None, b"1", [1], {1: 2}])
 def test_bad_code_type_raises_type_error_naming_it(event: Any, bad: object) -> None:
-    with pytest.raises(TypeError, match=rf"^{event.__name__}\(\) expects an int code, got .+ \({type(bad).__name__}\)$"):
+    with pytest.raises(
+        TypeError, match=rf"^{event.__name__}\(\) expects an int code, got .+ \({type(bad).__name__}\)$"
+    ):
         event(bad)
 
 
@@ -620,7 +627,9 @@ CALLS: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize(("event", "args", "kwargs"), CALLS, ids=lambda v: getattr(v, "__name__", repr(v)))
-def test_repeated_calls_hand_out_the_remembered_answer(event: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def test_repeated_calls_hand_out_the_remembered_answer(
+    event: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
     first = event(*args, **kwargs)
     assert event(*args, **kwargs) is first
 

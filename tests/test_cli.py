@@ -67,7 +67,10 @@ def test_bad_input_exits_2_with_one_line_naming_it(bad: str) -> None:
 def test_no_arguments_is_a_usage_error() -> None:
     result = run()
     assert result.returncode == 2
-    assert result.stderr == "python -m centrifugo_protocol: error: give at least one CODE (or --json / --markdown for every code)\n"
+    assert (
+        result.stderr
+        == "python -m centrifugo_protocol: error: give at least one CODE (or --json / --markdown for every code)\n"
+    )
 
 
 def test_markdown_takes_no_code() -> None:
@@ -151,7 +154,9 @@ def test_custom_disconnects_follow_the_range_rule(
     assert record["name"] is None and record["reason"] is None
     assert record["reconnect"] is reconnect
     assert words in record["description"]
-    assert record["action"] == ("The client reconnects." if reconnect else "The client stops (disconnected) and does not reconnect.")
+    assert record["action"] == (
+        "The client reconnects." if reconnect else "The client stops (disconnected) and does not reconnect."
+    )
 
 
 def test_text_for_an_unknown_code(capsys: pytest.CaptureFixture[str]) -> None:
@@ -199,7 +204,10 @@ def test_unsubscribe_records(capsys: pytest.CaptureFixture[str]) -> None:
     records = {r["code"]: r for r in run_json(capsys, "2000", "2502", "2600") if r["family"] == "unsubscribe"}
     assert records[2000]["resubscribe"] is False
     assert records[2000]["action"] == "The subscription ends (unsubscribed)."
-    assert records[2502]["action"] == "The client fetches a new subscription token and resubscribes, after dropping cached stream positions."
+    assert (
+        records[2502]["action"]
+        == "The client fetches a new subscription token and resubscribes, after dropping cached stream positions."
+    )
     assert records[2600]["name"] is None and records[2600]["resubscribe"] is True
 
 
@@ -247,18 +255,18 @@ def test_markdown_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--markdown"]) == 0
     out = capsys.readouterr().out
     for code, (name, message, temporary) in spec.ERRORS.items():
-        assert f"| {code} | `{name}` | \"{message}\" | {'yes' if temporary else 'no'} |" in out
+        assert f'| {code} | `{name}` | "{message}" | {"yes" if temporary else "no"} |' in out
     for code, (name, reason, reconnect) in spec.DISCONNECTS.items():
-        assert f"| {code} | `{name}` | \"{reason}\" | {'yes' if reconnect else 'no'} |" in out
+        assert f'| {code} | `{name}` | "{reason}" | {"yes" if reconnect else "no"} |' in out
     for code, (name, reason, resubscribe) in spec.UNSUBSCRIBES.items():
         shown = f'"{reason}"' if reason else "(none defined)"
         assert f"| {code} | `{name}` | {shown} | {'yes' if resubscribe else 'no'} |" in out
     for code, (name, message, http, grpc) in spec.API_ERRORS.items():
-        assert f"| {code} | `{name}` | \"{message}\" | {http} | `{grpc}` |" in out
+        assert f'| {code} | `{name}` | "{message}" | {http} | `{grpc}` |' in out
     for family, members in spec.CLIENT_STATE_CODES.items():
         assert f"`{family}`:" in out
         for code, (name, reason) in members.items():
-            assert f"| {code} | `{name}` | \"{reason}\" |" in out
+            assert f'| {code} | `{name}` | "{reason}" |' in out
     for code, name in spec.CLIENT_ERROR_CODES.items():
         assert f"| {code} | `{name}` |" in out
     assert "Terminal (the client stops) in 3500-3999 and 4500-4999" in out
@@ -340,7 +348,10 @@ def test_outcome_words_cover_every_state() -> None:
 
     assert set(_cli._CLIENT_OUTCOMES) == set(classify.ClientState)
     assert set(_cli._SUBSCRIPTION_OUTCOMES) == set(classify.SubscriptionState)
-    assert _cli._client_action(classify.on_refresh_error(100, temporary=True)) == "the client stays connected and retries later"
+    assert (
+        _cli._client_action(classify.on_refresh_error(100, temporary=True))
+        == "the client stays connected and retries later"
+    )
     assert (
         _cli._subscription_action(classify.on_subscription_refresh_error(100, temporary=True))
         == "the subscription stays and retries later"
@@ -348,7 +359,14 @@ def test_outcome_words_cover_every_state() -> None:
 
 
 def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
-    from centrifugo_protocol import ClientErrorCode, DisconnectCode, ErrorCode, UnknownDisconnectCode, UnknownErrorCode, UnsubscribeCode
+    from centrifugo_protocol import (
+        ClientErrorCode,
+        DisconnectCode,
+        ErrorCode,
+        UnknownDisconnectCode,
+        UnknownErrorCode,
+        UnsubscribeCode,
+    )
 
     assert main(["100", "3", "2000", "3000", "4501"]) == 0
     expected = f"""\

@@ -49,7 +49,11 @@ def assert_quiet(stderr: bytes) -> None:
 def run_into_gone_reader(args: list[str], *, unbuffered: bool = False) -> tuple[int, bytes]:
     """Run the command into a pipe whose reader reads one byte, then closes it."""
     process = subprocess.Popen(
-        [*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=environment(unbuffered=unbuffered)
+        [*COMMAND, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+        env=environment(unbuffered=unbuffered),
     )
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.read(1)
@@ -65,7 +69,11 @@ def run_into_closed_pipe(args: list[str], *, unbuffered: bool = False) -> subpro
     os.close(read_end)
     try:
         return subprocess.run(
-            [*COMMAND, *args], stdout=write_end, stderr=subprocess.PIPE, timeout=60, env=environment(unbuffered=unbuffered)
+            [*COMMAND, *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            env=environment(unbuffered=unbuffered),
         )
     finally:
         os.close(write_end)
@@ -74,7 +82,9 @@ def run_into_closed_pipe(args: list[str], *, unbuffered: bool = False) -> subpro
 def run_in_shell(args: list[str], *, redirect: str = ">&-") -> subprocess.CompletedProcess[bytes]:
     """Run the command from a shell with ``redirect`` (by default ``>&-``: stdout closed)."""
     script = f'"$0" -m centrifugo_protocol "$@" {redirect}'
-    return subprocess.run(["sh", "-c", script, sys.executable, *args], capture_output=True, timeout=60, env=environment())
+    return subprocess.run(
+        ["sh", "-c", script, sys.executable, *args], capture_output=True, timeout=60, env=environment()
+    )
 
 
 # --- The real command --------------------------------------------------------------------
@@ -97,7 +107,9 @@ def test_closed_stdout_ends_quietly_with_141(args: list[str]) -> None:
     assert result.stdout == b""
 
 
-@pytest.mark.parametrize("args", [["3012"], ["--json"], ["--markdown"], ["--json", *MANY_CODES]], ids=lambda a: " ".join(a)[:20])
+@pytest.mark.parametrize(
+    "args", [["3012"], ["--json"], ["--markdown"], ["--json", *MANY_CODES]], ids=lambda a: " ".join(a)[:20]
+)
 @pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
 def test_a_reader_gone_before_the_first_write_ends_quietly_with_141(args: list[str], unbuffered: bool) -> None:
     result = run_into_closed_pipe(args, unbuffered=unbuffered)
@@ -208,7 +220,10 @@ def use_stdout(monkeypatch: pytest.MonkeyPatch, stream: IO[str] | None) -> None:
     ids=["closed", "broken pipe on write", "broken pipe on flush", "bad file descriptor"],
 )
 def test_gone_output_returns_141_and_silences_stdout(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fd_redirects: list[tuple[int, int]], stream: Any
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fd_redirects: list[tuple[int, int]],
+    stream: Any,
 ) -> None:
     use_stdout(monkeypatch, stream)
     assert main(["--json", "3012"]) == BROKEN_PIPE_STATUS

@@ -46,7 +46,7 @@ UNKNOWNS = [unknown for _, unknown, _ in FAMILIES]
 codes = st.integers(min_value=0, max_value=spec.UINT32_MAX)
 
 # Written out from the spec: client-side codes are 0-99; error events agree on 1-12.
-CLIENT_SIDE = range(0, 100)
+CLIENT_SIDE = range(100)
 
 
 def first_unknown(known: set[int]) -> int:
@@ -151,9 +151,13 @@ def test_lookup_rejects_non_ints(
 
 
 @pytest.mark.parametrize(("family", "unknown", "known"), FAMILIES, ids=ids)
-@pytest.mark.parametrize("bad", [-1, spec.UINT32_MAX + 1, -(2**70), 2**100_000], ids=["-1", "2**32", "-2**70", "2**100000"])
+@pytest.mark.parametrize(
+    "bad", [-1, spec.UINT32_MAX + 1, -(2**70), 2**100_000], ids=["-1", "2**32", "-2**70", "2**100000"]
+)
 def test_lookup_rejects_ints_outside_uint32(family: Family, unknown: type[Any], known: set[int], bad: int) -> None:
-    with pytest.raises(ValueError, match=rf"^{family.__name__}\.lookup\(\) expects a code in 0\.\.4294967295 \(uint32\)"):
+    with pytest.raises(
+        ValueError, match=rf"^{family.__name__}\.lookup\(\) expects a code in 0\.\.4294967295 \(uint32\)"
+    ):
         family.lookup(bad)
 
 

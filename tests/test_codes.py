@@ -373,7 +373,7 @@ def test_unknown_value_objects(family: Family, unknown: type[Any], table: dict[i
     a, b, c = unknown(4001), unknown(4001), unknown(4002)
     assert a == b and hash(a) == hash(b)
     assert a != c
-    assert a != 4001 and 4001 != a
+    assert a != 4001 and a != 4001
     assert repr(a) == f"{unknown.__name__}(4001)"
     assert pickle.loads(pickle.dumps(a)) == a
     assert copy.deepcopy(a) == a
@@ -562,7 +562,7 @@ def test_lazy_names_load_on_first_use_and_unknown_names_fail() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "(False, False) True True", result.stderr
     with pytest.raises(AttributeError, match="module 'centrifugo_protocol' has no attribute 'Nope'"):
-        getattr(centrifugo_protocol, "Nope")
+        getattr(centrifugo_protocol, "Nope")  # noqa: B009 (the attribute is missing on purpose)
     assert centrifugo_protocol.UnsubscribedCode.CLIENT_CLOSED.reason == "client closed"
     assert set(centrifugo_protocol.__all__) <= set(dir(centrifugo_protocol))
 
@@ -656,8 +656,14 @@ def test_unknown_disconnect_descriptions_in_full(code: int, description: str) ->
 @pytest.mark.parametrize(
     ("code", "description"),
     [
-        (2001, "An unassigned unsubscribe code (2000-2999); by the rule for codes below 2500, the subscription ends (unsubscribed)."),
-        (2600, "An unassigned unsubscribe code (2000-2999); by the rule for codes from 2500 up, the client subscribes again."),
+        (
+            2001,
+            "An unassigned unsubscribe code (2000-2999); by the rule for codes below 2500, the subscription ends (unsubscribed).",
+        ),
+        (
+            2600,
+            "An unassigned unsubscribe code (2000-2999); by the rule for codes from 2500 up, the client subscribes again.",
+        ),
         (
             1,
             "A number outside the unsubscribe range 2000-2999, which the server does not send; "
@@ -682,7 +688,7 @@ def test_2502_has_no_reason_text_of_its_own() -> None:
 
 def test_member_guards_name_the_family_and_the_attribute() -> None:
     with pytest.raises(AttributeError, match=r"^ErrorCode members are immutable; cannot set '_message'$"):
-        setattr(ErrorCode.INTERNAL, "_message", "changed")
+        ErrorCode.INTERNAL._message = "changed"
     with pytest.raises(AttributeError, match=r"^DisconnectCode members are immutable; cannot delete '_reason'$"):
         delattr(DisconnectCode.NO_PONG, "_reason")
     assert ErrorCode.INTERNAL.message == "internal server error"

@@ -175,7 +175,9 @@ def test_console_examples_print_what_they_show(block: Block, monkeypatch: pytest
                 status = leaving.code if isinstance(leaving.code, int) else 1
         assert status == 0, f"{block.name}: `{program} {shlex.join(arguments)}` exited with {status}"
         if shown:
-            assert printed.getvalue() == shown, f"{block.name}: `{program} {shlex.join(arguments)}` prints something else"
+            assert printed.getvalue() == shown, (
+                f"{block.name}: `{program} {shlex.join(arguments)}` prints something else"
+            )
 
 
 # --- The generated parts ------------------------------------------------------------------
@@ -259,7 +261,12 @@ def test_python_examples_pass_both_checkers(examples: list[str], target: str) ->
     )  # fmt: skip
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
     config = folder / "pyrightconfig.json"
-    settings = {"typeCheckingMode": "strict", "pythonVersion": target, "extraPaths": [str(ROOT)], "reportMissingTypeStubs": False}
+    settings = {
+        "typeCheckingMode": "strict",
+        "pythonVersion": target,
+        "extraPaths": [str(ROOT)],
+        "reportMissingTypeStubs": False,
+    }
     config.write_text(json.dumps(settings))
     # pyright reads installed packages (centrifuge) from the Python running these tests.
     pyright = subprocess.run(

@@ -192,13 +192,16 @@ def test_the_same_number_means_different_things_in_different_events(event: str) 
     # 1 is a client-side code in every event, and a different one in each family.
     found = FUNCTIONS[event](1)
     assert type(found) is family_for(event, 1)
-    assert found.name == {
-        "connecting": "TRANSPORT_CLOSED",
-        "disconnected": "UNAUTHORIZED",
-        "subscribing": "TRANSPORT_CLOSED",
-        "unsubscribed": "UNAUTHORIZED",
-        "error": "TIMEOUT",
-    }[event]
+    assert (
+        found.name
+        == {
+            "connecting": "TRANSPORT_CLOSED",
+            "disconnected": "UNAUTHORIZED",
+            "subscribing": "TRANSPORT_CLOSED",
+            "unsubscribed": "UNAUTHORIZED",
+            "error": "TIMEOUT",
+        }[event]
+    )
 
 
 # --- Bad input ----------------------------------------------------------------------------

@@ -117,7 +117,18 @@ class HostileDict(dict[Any, Any]):
     locals().update(
         {
             name: refuse(name)
-            for name in ("get", "__getitem__", "__contains__", "keys", "items", "values", "__iter__", "__len__", "__repr__", "__eq__")
+            for name in (
+                "get",
+                "__getitem__",
+                "__contains__",
+                "keys",
+                "items",
+                "values",
+                "__iter__",
+                "__len__",
+                "__repr__",
+                "__eq__",
+            )
         }
     )
 
@@ -125,7 +136,23 @@ class HostileDict(dict[Any, Any]):
 class HostileObject:
     """Anything at all, every method of which raises."""
 
-    locals().update({name: refuse(name) for name in ("__repr__", "__str__", "__format__", "__len__", "__iter__", "__eq__", "__hash__", "__int__", "__index__", "__bool__")})
+    locals().update(
+        {
+            name: refuse(name)
+            for name in (
+                "__repr__",
+                "__str__",
+                "__format__",
+                "__len__",
+                "__iter__",
+                "__eq__",
+                "__hash__",
+                "__int__",
+                "__index__",
+                "__bool__",
+            )
+        }
+    )
 
 
 class Meta(type):
@@ -183,7 +210,9 @@ def test_value_objects_store_the_exact_number() -> None:
     assert proxy.custom_disconnect(HostileInt(4501), "bye").code == 4501
 
 
-@pytest.mark.parametrize("number", [-1, spec.UINT32_MAX + 1, 2**64, 2**100_000, -(2**100_000)], ids=["-1", "2**32", "2**64", "huge", "-huge"])
+@pytest.mark.parametrize(
+    "number", [-1, spec.UINT32_MAX + 1, 2**64, 2**100_000, -(2**100_000)], ids=["-1", "2**32", "2**64", "huge", "-huge"]
+)
 def test_an_int_subclass_cannot_lie_its_way_into_range(number: int) -> None:
     liar = InRangeLiar(number)
     for event in (classify.on_disconnect, classify.on_close, classify.on_unsubscribe, classify.on_connect_error):
@@ -245,7 +274,9 @@ def test_custom_disconnect_checks_the_exact_text(kind: type[str]) -> None:
 
 def test_flags_are_only_the_two_bools() -> None:
     for event in (classify.on_connect_error, classify.on_refresh_error, classify.on_subscription_refresh_error):
-        with pytest.raises(TypeError, match=r"expects temporary to be a bool, got <HostileObject object> \(HostileObject\)$"):
+        with pytest.raises(
+            TypeError, match=r"expects temporary to be a bool, got <HostileObject object> \(HostileObject\)$"
+        ):
             event(100, "x", temporary=HostileObject())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(TypeError, match="expects can_rebuild_state to be a bool"):
         classify.on_subscribe_error(112, can_rebuild_state=HostileObject())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
@@ -294,7 +325,9 @@ def test_a_key_that_cannot_compare_is_a_malformed_payload(wire_type: Any) -> Non
 
 @pytest.mark.parametrize("number", [-1, spec.UINT32_MAX + 1, 2**64])
 def test_an_int_subclass_out_of_range_names_the_field(number: int) -> None:
-    with pytest.raises(WireFormatError, match=r"^Disconnect payload: field 'code' expects a code in 0\.\.4294967295 \(uint32\), got "):
+    with pytest.raises(
+        WireFormatError, match=r"^Disconnect payload: field 'code' expects a code in 0\.\.4294967295 \(uint32\), got "
+    ):
         Disconnect.from_json({"code": InRangeLiar(number)})
 
 
@@ -347,7 +380,9 @@ def test_show_never_calls_the_values_methods(value: object, shown: str) -> None:
 
 
 def test_error_messages_of_hostile_values_name_the_type() -> None:
-    with pytest.raises(TypeError, match=r"^on_disconnect\(\) expects an int code, got <HostileObject object> \(HostileObject\)$"):
+    with pytest.raises(
+        TypeError, match=r"^on_disconnect\(\) expects an int code, got <HostileObject object> \(HostileObject\)$"
+    ):
         classify.on_disconnect(HostileObject())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(TypeError, match=r"^on_close\(\) expects reason to be a str, got <Named object> \(Named\)$"):
         classify.on_close(1000, Named())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

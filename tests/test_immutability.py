@@ -63,13 +63,17 @@ def frozen_values() -> list[tuple[object, tuple[Any, ...]]]:
 
 def snapshot(value: object) -> tuple[object, ...]:
     fields = ("state", "code", "reason", "refresh_token", "invalidate_state")
-    return tuple(getattr(value, name, None) for name in fields) + (repr(value), hash(value))
+    return (*(getattr(value, name, None) for name in fields), repr(value), hash(value))
 
 
 @pytest.mark.parametrize(("value", "arguments"), frozen_values(), ids=lambda v: type(v).__name__)
 def test_values_refuse_assignment_deletion_and_a_second_init(value: object, arguments: tuple[Any, ...]) -> None:
     before = snapshot(value)
-    names = [name for name in ("state", "code", "reason", "_state", "_code", "_reason", "_refresh_token") if hasattr(value, name)]
+    names = [
+        name
+        for name in ("state", "code", "reason", "_state", "_code", "_reason", "_refresh_token")
+        if hasattr(value, name)
+    ]
     for name in [*names, "anything_new"]:
         with pytest.raises(AttributeError):
             setattr(value, name, 1)
@@ -86,7 +90,7 @@ def test_a_shared_answer_stays_the_same_for_later_callers() -> None:
     with pytest.raises(TypeError):
         answer.__init__(ClientState.DISCONNECTED, 3500, "hijacked")
     with pytest.raises(AttributeError):
-        setattr(answer, "_state", ClientState.DISCONNECTED)
+        answer._state = ClientState.DISCONNECTED
     assert classify.on_disconnect(3012) == expected
     assert classify.on_disconnect(3012) is answer
     unknown = DisconnectCode.lookup(4501)
@@ -112,7 +116,16 @@ def test_a_second_init_with_bad_arguments_changes_nothing_either() -> None:
 @pytest.mark.parametrize("member", [m for family in FAMILIES for m in family], ids=repr)
 def test_members_refuse_every_assignment(member: Any) -> None:
     before = {name: getattr(member, name) for name in dir(member) if not name.startswith("__")}
-    for name in ("_message", "_reason", "_temporary", "_description", "_value_", "_name_", "_http_status", "new_attribute"):
+    for name in (
+        "_message",
+        "_reason",
+        "_temporary",
+        "_description",
+        "_value_",
+        "_name_",
+        "_http_status",
+        "new_attribute",
+    ):
         with pytest.raises(AttributeError):
             setattr(member, name, "x")
         with pytest.raises(AttributeError):
@@ -184,7 +197,9 @@ def test_pickles_load_in_a_fresh_interpreter() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code], input=pickle.dumps(values), capture_output=True, timeout=60, check=False
     )
-    assert result.stdout.decode().strip() == "True True [UnknownDisconnectCode(4501), UnknownErrorCode(1000)]", result.stderr
+    assert result.stdout.decode().strip() == "True True [UnknownDisconnectCode(4501), UnknownErrorCode(1000)]", (
+        result.stderr
+    )
 
 
 # --- The wire exceptions ------------------------------------------------------------------
@@ -229,7 +244,7 @@ def test_exceptions_still_work_as_exceptions(error: ReplyError | ApiError) -> No
         assert error.__notes__ == ["while subscribing to news"]
     error.__traceback__ = None
     assert error.with_traceback(None) is error
-    setattr(error, "context", "anything")
+    error.context = "anything"
     delattr(error, "context")
     assert not hasattr(error, "context")
     again = pickle.loads(pickle.dumps(error))
@@ -239,7 +254,7 @@ def test_exceptions_still_work_as_exceptions(error: ReplyError | ApiError) -> No
 
 
 def test_a_pickled_exception_keeps_its_notes(error: ReplyError | ApiError) -> None:
-    setattr(error, "notes", ["while subscribing to news"])
+    error.notes = ["while subscribing to news"]
     if sys.version_info >= (3, 11):
         error.add_note("while subscribing to news")
         assert pickle.loads(pickle.dumps(error)).__notes__ == ["while subscribing to news"]

@@ -98,12 +98,15 @@ def test_custom_disconnect_refuses_reasons_over_32_characters(reason: str, size:
     assert message.endswith(show(reason))
 
 
-@pytest.mark.parametrize("reason", ["é", "x" * 31 + "é", "€", "😀", "\ud800", "\x80", "ｘ"])
+@pytest.mark.parametrize("reason", ["é", "x" * 31 + "é", "€", "😀", "\ud800", "\x80", "\uff58"])
 def test_custom_disconnect_refuses_non_ascii_reasons(reason: str) -> None:
     # Even when they would fit in 32 bytes of UTF-8: Centrifugo documents ASCII.
     with pytest.raises(ValueError) as caught:
         proxy.custom_disconnect(4500, reason)
-    assert str(caught.value) == f"custom_disconnect() expects a reason of {LIMITS}, got non-ASCII characters: {show(reason)}"
+    assert (
+        str(caught.value)
+        == f"custom_disconnect() expects a reason of {LIMITS}, got non-ASCII characters: {show(reason)}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -173,11 +173,31 @@ def test_the_longest_rendering_the_rules_allow() -> None:
         (lambda: check_code("1", "f()"), TypeError, "f() expects an int code, got '1' (str)"),
         (lambda: check_code(-1, "f()"), ValueError, "f() expects a code in 0..4294967295 (uint32), got -1"),
         (lambda: check_text(1, "f()", "reason"), TypeError, "f() expects reason to be a str, got 1 (int)"),
-        (lambda: check_flag("yes", "f()", "temporary"), TypeError, "f() expects temporary to be a bool, got 'yes' (str)"),
-        (lambda: check_flag(None, "f()", "temporary"), TypeError, "f() expects temporary to be a bool, got None (NoneType)"),
-        (lambda: check_code(2**64, "f()"), ValueError, "f() expects a code in 0..4294967295 (uint32), got 18446744073709551616"),
-        (lambda: check_code(-(10**60), "f()"), ValueError, "f() expects a code in 0..4294967295 (uint32), got -10000000000000000000...0000000000 (an int of 61 digits)"),
-        (lambda: check_text(b"x" * 100, "f()", "reason"), TypeError, f"f() expects reason to be a str, got b'{'x' * 60}'... (100 in all) (bytes)"),
+        (
+            lambda: check_flag("yes", "f()", "temporary"),
+            TypeError,
+            "f() expects temporary to be a bool, got 'yes' (str)",
+        ),
+        (
+            lambda: check_flag(None, "f()", "temporary"),
+            TypeError,
+            "f() expects temporary to be a bool, got None (NoneType)",
+        ),
+        (
+            lambda: check_code(2**64, "f()"),
+            ValueError,
+            "f() expects a code in 0..4294967295 (uint32), got 18446744073709551616",
+        ),
+        (
+            lambda: check_code(-(10**60), "f()"),
+            ValueError,
+            "f() expects a code in 0..4294967295 (uint32), got -10000000000000000000...0000000000 (an int of 61 digits)",
+        ),
+        (
+            lambda: check_text(b"x" * 100, "f()", "reason"),
+            TypeError,
+            f"f() expects reason to be a str, got b'{'x' * 60}'... (100 in all) (bytes)",
+        ),
         (lambda: check_code(object(), "f()"), TypeError, "f() expects an int code, got <object object> (object)"),
     ],
 )

@@ -74,7 +74,7 @@ def test_readme_differences_table_is_the_conformance_data() -> None:
     # The README carries the short form; the documentation has the whole table.
     assert embedded == markdown(compact=True), (
         "README's SDK differences table drifted from tests/conformance/differences.py; paste the output of "
-        'python -c "from tests.conformance.differences import markdown; print(markdown(compact=True), end=\'\')"'
+        "python -c \"from tests.conformance.differences import markdown; print(markdown(compact=True), end='')\""
     )
 
 

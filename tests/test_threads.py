@@ -70,7 +70,13 @@ KNOWN_CODES = sorted({*spec.ERRORS, *spec.UNSUBSCRIBES, *spec.DISCONNECTS, *spec
 
 
 def sdk_fields(transition: Transition[Any]) -> spec.Outcome:
-    return (transition.state.value, transition.code, transition.reason, transition.refresh_token, transition.invalidate_state)
+    return (
+        transition.state.value,
+        transition.code,
+        transition.reason,
+        transition.refresh_token,
+        transition.invalidate_state,
+    )
 
 
 def classify_memos() -> list[dict[Any, Any]]:
@@ -127,7 +133,9 @@ def check_lookup(index: int, code: int, known: dict[tuple[int, int], Any], findi
         findings.mismatch(f"{family.__name__}.lookup({code}) gave {found!r}")
 
 
-def check_event(index: int, variant: int, code: int, known: dict[tuple[int, int, int], Transition[Any]], findings: Findings) -> None:
+def check_event(
+    index: int, variant: int, code: int, known: dict[tuple[int, int, int], Transition[Any]], findings: Findings
+) -> None:
     event, rule, variants = EVENTS[index]
     arguments = variants[variant]
     answer = event(code, **arguments)
@@ -160,7 +168,7 @@ def worker(
                     index = chooser.randrange(len(EVENTS))
                     check_event(index, chooser.randrange(len(EVENTS[index][2])), code, events, findings)
                 done += 1
-    except BaseException:  # noqa: BLE001 - every exception is a finding
+    except BaseException:
         findings.error(f"worker {seed}")
     findings.count(done)
 
@@ -175,7 +183,7 @@ def resetter(deadline: float, findings: Findings) -> None:
                 memo.clear()
             resets += 1
             time.sleep(0.0005)
-    except BaseException:  # noqa: BLE001 - every exception is a finding
+    except BaseException:
         findings.error("resetter")
     findings.count(resets)
 

@@ -124,7 +124,7 @@ def test_mypy_reports_every_expected_error(stripped: tuple[Path, Path], target: 
     )  # fmt: skip
     reported = {
         (int(m.group(1)), m.group(2))
-        for m in re.finditer(rf"{path.stem}\.py:(\d+): error: .*\[([a-z-]+)\]$", result.stdout, flags=re.M)
+        for m in re.finditer(rf"{path.stem}\.py:(\d+): error: .*\[([a-z-]+)\]$", result.stdout, flags=re.MULTILINE)
     }
     expected = {(line, code) for line, (code, _) in expected_errors(source).items()}
     assert reported == expected, result.stdout
@@ -143,7 +143,9 @@ def test_pyright_reports_every_expected_error(stripped: tuple[Path, Path], targe
 
 
 def test_verifytypes_reports_full_completeness(tmp_path: Path) -> None:
-    result = run(tool("basedpyright"), "--verifytypes", "centrifugo_protocol", "--ignoreexternal", "--outputjson", cwd=tmp_path)
+    result = run(
+        tool("basedpyright"), "--verifytypes", "centrifugo_protocol", "--ignoreexternal", "--outputjson", cwd=tmp_path
+    )
     report = json.loads(result.stdout)
     completeness = report["typeCompleteness"]
     assert completeness["completenessScore"] == 1.0, json.dumps(completeness, indent=1)[:4000]

@@ -88,7 +88,9 @@ def test_from_json_returns_or_raises_wire_format_error_only(wire_type: type[Any]
 
 @pytest.mark.parametrize("wire_type", WIRE_TYPES, ids=lambda t: t.__name__)
 @given(data=json_objects, code=codes)
-def test_from_json_with_a_valid_code_checks_the_other_fields(wire_type: type[Any], data: dict[str, Any], code: int) -> None:
+def test_from_json_with_a_valid_code_checks_the_other_fields(
+    wire_type: type[Any], data: dict[str, Any], code: int
+) -> None:
     data = {**data, "code": code}
     try:
         decoded = wire_type.from_json(data)
@@ -165,12 +167,32 @@ def test_code_stays_the_plain_wire_int() -> None:
         (ReplyError, {"code": "1"}, "ReplyError payload: field 'code' expects an int code, got '1' (str)"),
         (ReplyError, {"code": None}, "ReplyError payload: field 'code' expects an int code, got None (NoneType)"),
         (ReplyError, {"code": -1}, "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got -1"),
-        (ReplyError, {"code": 2**32}, "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got 4294967296"),
-        (ReplyError, {"code": 10**60}, "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got 10000000000000000000...0000000000 (an int of 61 digits)"),
-        (ReplyError, {"code": 1, "message": None}, "ReplyError payload: field 'message' must be a string, got None (NoneType)"),
+        (
+            ReplyError,
+            {"code": 2**32},
+            "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got 4294967296",
+        ),
+        (
+            ReplyError,
+            {"code": 10**60},
+            "ReplyError payload: field 'code' expects a code in 0..4294967295 (uint32), got 10000000000000000000...0000000000 (an int of 61 digits)",
+        ),
+        (
+            ReplyError,
+            {"code": 1, "message": None},
+            "ReplyError payload: field 'message' must be a string, got None (NoneType)",
+        ),
         (ReplyError, {"code": 1, "message": 5}, "ReplyError payload: field 'message' must be a string, got 5 (int)"),
-        (ReplyError, {"code": 1, "temporary": 1}, "ReplyError payload: field 'temporary' must be a boolean, got 1 (int)"),
-        (ReplyError, {"code": 1, "temporary": "true"}, "ReplyError payload: field 'temporary' must be a boolean, got 'true' (str)"),
+        (
+            ReplyError,
+            {"code": 1, "temporary": 1},
+            "ReplyError payload: field 'temporary' must be a boolean, got 1 (int)",
+        ),
+        (
+            ReplyError,
+            {"code": 1, "temporary": "true"},
+            "ReplyError payload: field 'temporary' must be a boolean, got 'true' (str)",
+        ),
         (ApiError, {"code": 1, "message": []}, "ApiError payload: field 'message' must be a string, got [] (list)"),
         (Disconnect, {"code": 1, "reason": {}}, "Disconnect payload: field 'reason' must be a string, got {} (dict)"),
         (Unsubscribe, {"reason": "x"}, "Unsubscribe payload: field 'code' is required but missing"),
@@ -201,7 +223,10 @@ def test_deeply_nested_payload_fails_cleanly() -> None:
 
 
 def test_a_huge_code_is_named_by_its_size() -> None:
-    with pytest.raises(WireFormatError, match=r"^ReplyError payload: field 'code' expects a code in 0\.\.4294967295 \(uint32\), got <int of about 21,07[234] digits>$"):
+    with pytest.raises(
+        WireFormatError,
+        match=r"^ReplyError payload: field 'code' expects a code in 0\.\.4294967295 \(uint32\), got <int of about 21,07[234] digits>$",
+    ):
         ReplyError.from_json({"code": 2**70000})
 
 
@@ -238,13 +263,18 @@ def test_a_hostile_repr_does_not_break_the_error_message() -> None:
         def __repr__(self) -> str:
             raise RuntimeError("no repr for you")
 
-    with pytest.raises(WireFormatError, match=r"^Disconnect payload: expected a JSON object \(a dict\), got <Hostile object> \(Hostile\)$"):
+    with pytest.raises(
+        WireFormatError,
+        match=r"^Disconnect payload: expected a JSON object \(a dict\), got <Hostile object> \(Hostile\)$",
+    ):
         Disconnect.from_json(Hostile())
 
 
 def test_a_value_that_repr_cannot_print_is_still_shown() -> None:
     # repr() of an int past the digit limit raises; show() never converts it.
-    with pytest.raises(WireFormatError, match=r"expected a JSON object \(a dict\), got \[<int of about 30,10[234] digits>\] \(list\)$"):
+    with pytest.raises(
+        WireFormatError, match=r"expected a JSON object \(a dict\), got \[<int of about 30,10[234] digits>\] \(list\)$"
+    ):
         Disconnect.from_json([2**100000])
 
 
@@ -258,7 +288,9 @@ def test_reply_error_views() -> None:
     assert error.on_connect().refresh_token
     assert error.on_refresh() == classify.on_refresh_error(109, "token expired", temporary=False)
     assert error.on_subscribe() == classify.on_subscribe_error(109, "token expired", temporary=False)
-    assert error.on_subscription_refresh() == classify.on_subscription_refresh_error(109, "token expired", temporary=False)
+    assert error.on_subscription_refresh() == classify.on_subscription_refresh_error(
+        109, "token expired", temporary=False
+    )
     custom = ReplyError.from_json({"code": 1000, "message": "slow down", "temporary": True})
     assert custom.error_code == UnknownErrorCode(1000)
     assert custom.on_connect().state is classify.ClientState.CONNECTING

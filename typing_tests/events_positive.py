@@ -153,7 +153,9 @@ def every_client_error(code: ClientErrorCode | UnknownClientErrorCode) -> int:
     match code:
         case ClientErrorCode.TIMEOUT | ClientErrorCode.TRANSPORT_CLOSED | ClientErrorCode.CLIENT_DISCONNECTED:
             return 1
-        case ClientErrorCode.CLIENT_CLOSED | ClientErrorCode.CLIENT_CONNECT_TOKEN | ClientErrorCode.CLIENT_REFRESH_TOKEN:
+        case (
+            ClientErrorCode.CLIENT_CLOSED | ClientErrorCode.CLIENT_CONNECT_TOKEN | ClientErrorCode.CLIENT_REFRESH_TOKEN
+        ):
             return 2
         case (
             ClientErrorCode.SUBSCRIPTION_UNSUBSCRIBED
@@ -161,7 +163,11 @@ def every_client_error(code: ClientErrorCode | UnknownClientErrorCode) -> int:
             | ClientErrorCode.SUBSCRIPTION_REFRESH_TOKEN
         ):
             return 3
-        case ClientErrorCode.TRANSPORT_WRITE_ERROR | ClientErrorCode.CONNECTION_CLOSED | ClientErrorCode.BAD_CONFIGURATION:
+        case (
+            ClientErrorCode.TRANSPORT_WRITE_ERROR
+            | ClientErrorCode.CONNECTION_CLOSED
+            | ClientErrorCode.BAD_CONFIGURATION
+        ):
             return 4
         case UnknownClientErrorCode():
             return 5

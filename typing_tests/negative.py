@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing_extensions import assert_never
 
-from centrifugo_protocol import DisconnectCode, ErrorCode, UnknownDisconnectCode, UnknownUnsubscribeCode, UnsubscribeCode, classify
+from centrifugo_protocol import (
+    DisconnectCode,
+    ErrorCode,
+    UnknownDisconnectCode,
+    UnknownUnsubscribeCode,
+    UnsubscribeCode,
+    classify,
+)
 from centrifugo_protocol.classify import ClientState
 
 

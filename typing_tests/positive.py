@@ -219,7 +219,9 @@ def classify_types(n: int, text: str) -> None:
     sub = classify.on_unsubscribe(n, text)
     assert_type(sub, Transition[SubscriptionState])
     assert_type(sub.state, SubscriptionState)
-    assert_type(classify.on_subscribe_error(n, text, temporary=False, can_rebuild_state=True), Transition[SubscriptionState])
+    assert_type(
+        classify.on_subscribe_error(n, text, temporary=False, can_rebuild_state=True), Transition[SubscriptionState]
+    )
     assert_type(classify.on_subscription_refresh_error(n), Transition[SubscriptionState])
     assert_type(classify.on_connection_lost(), Transition[SubscriptionState])
     assert_type(Transition(ClientState.CONNECTING, 1, "x"), Transition[ClientState])

@@ -96,7 +96,9 @@ def _rebuild(code: int, message: str | None, temporary: bool | None) -> Transiti
 def direct_answer(case: Case) -> Answer:
     """The answer from a direct ``classify`` call that omits what the wire omitted."""
     if case.kind in ("close", "drop"):
-        return classify.on_close(case.code) if case.close_reason == "" else classify.on_close(case.code, case.close_reason)
+        return (
+            classify.on_close(case.code) if case.close_reason == "" else classify.on_close(case.code, case.close_reason)
+        )
     payload = _payload(case)
     if case.kind in ("disconnect", "unsubscribe"):
         reason = _text(payload, "reason")

@@ -82,14 +82,53 @@ ABNORMAL_CLOSURE: Final = 1006
 
 # Codes beyond the enums: retired, unassigned, every range boundary, and the extremes.
 _EXTRA_DISCONNECT_CODES: Final = (
-    2999, 3002, 3003, 3007, 3015, 3499, 3999, 4000, 4499, 4500, 4999, 5000, 65535, 4294967295,
+    2999,
+    3002,
+    3003,
+    3007,
+    3015,
+    3499,
+    3999,
+    4000,
+    4499,
+    4500,
+    4999,
+    5000,
+    65535,
+    4294967295,
 )
 # Close codes a close frame can carry: RFC 6455 lets a frame carry 1000-1003, 1007-1014
 # and 3000-4999 (both ws and websockets refuse anything else, sending or receiving).
 _CLOSE_CODES: Final = (
-    1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014,
-    3000, 3001, 3004, 3012, 3013, 3014, 3499, 3500, 3501, 3502, 3503, 3509,
-    3999, 4000, 4499, 4500, 4999,
+    1000,
+    1001,
+    1002,
+    1003,
+    1007,
+    1008,
+    1009,
+    1010,
+    1011,
+    1012,
+    1013,
+    1014,
+    3000,
+    3001,
+    3004,
+    3012,
+    3013,
+    3014,
+    3499,
+    3500,
+    3501,
+    3502,
+    3503,
+    3509,
+    3999,
+    4000,
+    4499,
+    4500,
+    4999,
 )
 _ADVICE_CLOSE_CODES: Final = (1000, 1001, 1009, 1011, 3000, 3001, 3014, 3500, 3503, 4000, 4500, 4999)
 # JSON close reasons that are not protocol v1 advice (no boolean "reconnect").
@@ -167,7 +206,12 @@ def _disconnect_cases() -> list[Case]:
     known = {member.value: member.reason for member in DisconnectCode}
     codes = [*known, *_EXTRA_DISCONNECT_CODES]
     return [
-        Case(f"disconnect/{code}/{variant}", "disconnect", code, _with_reason(code, variant, known.get(code, _CUSTOM_REASON)))
+        Case(
+            f"disconnect/{code}/{variant}",
+            "disconnect",
+            code,
+            _with_reason(code, variant, known.get(code, _CUSTOM_REASON)),
+        )
         for code in codes
         for variant in ("reason-given", "reason-empty", "reason-absent")
     ]
@@ -206,10 +250,19 @@ def _error_payload(code: int, variant: str) -> dict[str, object]:
 def _error_cases(kind: Kind) -> list[Case]:
     codes = [*(member.value for member in ErrorCode), *_APP_ERROR_CODES]
     variants = ("temporary-absent", "temporary-false", "temporary-true")
-    cases = [Case(f"{kind}/{code}/{variant}", kind, code, _error_payload(code, variant)) for code in codes for variant in variants]
-    cases += [Case(f"{kind}/{code}/message-absent", kind, code, _error_payload(code, "message-absent")) for code in _MESSAGE_ABSENT_CODES]
+    cases = [
+        Case(f"{kind}/{code}/{variant}", kind, code, _error_payload(code, variant))
+        for code in codes
+        for variant in variants
+    ]
+    cases += [
+        Case(f"{kind}/{code}/message-absent", kind, code, _error_payload(code, "message-absent"))
+        for code in _MESSAGE_ABSENT_CODES
+    ]
     boundary = _CLIENT_SIDE_BOUNDARY
-    cases.append(Case(f"{kind}/{boundary}/temporary-absent", kind, boundary, _error_payload(boundary, "temporary-absent")))
+    cases.append(
+        Case(f"{kind}/{boundary}/temporary-absent", kind, boundary, _error_payload(boundary, "temporary-absent"))
+    )
     return cases
 
 
@@ -217,7 +270,12 @@ def _unsubscribe_cases() -> list[Case]:
     known = {member.value: member.reason for member in UnsubscribeCode}
     known[UnsubscribeCode.STATE_INVALIDATED.value] = _STATE_INVALIDATED_UNSUBSCRIBE_REASON
     return [
-        Case(f"unsubscribe/{code}/{variant}", "unsubscribe", code, _with_reason(code, variant, known.get(code, _CUSTOM_REASON)))
+        Case(
+            f"unsubscribe/{code}/{variant}",
+            "unsubscribe",
+            code,
+            _with_reason(code, variant, known.get(code, _CUSTOM_REASON)),
+        )
         for code in _UNSUBSCRIBE_CODES
         for variant in ("reason-given", "reason-empty", "reason-absent")
     ]

@@ -91,8 +91,12 @@ def ensure_node_sdk() -> str:
     """
     node = shutil.which("node")
     if node is None:
-        raise SetupError(f"Node.js {NODE_MAJOR} or newer is needed for the centrifuge-js conformance run: no `node` on PATH")
-    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False).stdout.strip()
+        raise SetupError(
+            f"Node.js {NODE_MAJOR} or newer is needed for the centrifuge-js conformance run: no `node` on PATH"
+        )
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, timeout=30, check=False
+    ).stdout.strip()
     try:
         major = int(version.lstrip("v").split(".")[0])
     except ValueError:
@@ -103,7 +107,9 @@ def ensure_node_sdk() -> str:
     if _installed_node_versions() != wanted:
         npm = shutil.which("npm")
         if npm is None:
-            raise SetupError("npm is needed to install the pinned centrifuge-js (`npm ci` in tests/conformance): no `npm` on PATH")
+            raise SetupError(
+                "npm is needed to install the pinned centrifuge-js (`npm ci` in tests/conformance): no `npm` on PATH"
+            )
         try:
             done = subprocess.run(
                 [npm, "ci", "--no-audit", "--no-fund"],
@@ -190,7 +196,11 @@ def run_cases(cases: list[Case], node: str) -> Run:
                     "concurrency": CONCURRENCY,
                     "settle_timeout_ms": SETTLE_TIMEOUT_MS,
                 }
-                source, output, errors = folder / f"{prefix}-in.json", folder / f"{prefix}-out.json", folder / f"{prefix}.log"
+                source, output, errors = (
+                    folder / f"{prefix}-in.json",
+                    folder / f"{prefix}-out.json",
+                    folder / f"{prefix}.log",
+                )
                 source.write_text(json.dumps(spec), encoding="utf-8")
                 with errors.open("wb") as sink:
                     process = subprocess.Popen(

@@ -280,4 +280,3 @@ def observe_lost(case: Case, result: dict[str, Any]) -> Observation:
         reason_repr=first.get("reason_repr"),
         detail=detail,
     )
-

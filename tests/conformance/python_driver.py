@@ -94,14 +94,16 @@ class _Case:
 
     def record(self, target: str, name: str, fields: dict[str, object]) -> None:
         sub = getattr(self, "sub", None)
-        self.events.append({
-            "seq": len(self.events) + 1,
-            "target": target,
-            "name": name,
-            "client_state": self.client.state.value,
-            "sub_state": None if sub is None else sub.state.value,
-            **fields,
-        })
+        self.events.append(
+            {
+                "seq": len(self.events) + 1,
+                "target": target,
+                "name": name,
+                "client_state": self.client.state.value,
+                "sub_state": None if sub is None else sub.state.value,
+                **fields,
+            }
+        )
 
     async def get_token(self) -> str:
         self.tokens += 1

@@ -150,7 +150,9 @@ class _Script:
         """The actions that answer one command."""
         method = _method(command)
         params_value = command.get(method) if method else None
-        params: dict[str, Any] = dict(cast("Mapping[str, Any]", params_value)) if isinstance(params_value, Mapping) else {}
+        params: dict[str, Any] = (
+            dict(cast("Mapping[str, Any]", params_value)) if isinstance(params_value, Mapping) else {}
+        )
         self.log.commands.append(Command(frame, conn, method, params))
         ident = command.get("id")
         if conn in self.refused or not isinstance(ident, int):

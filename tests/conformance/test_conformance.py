@@ -115,7 +115,11 @@ def test_wire_and_direct_call_agree(case: Case) -> None:
     )
 
 
-@pytest.mark.parametrize(("sdk", "row"), [(sdk, row) for sdk in SDK_NAMES for row in ROWS], ids=[f"{sdk}:{row}" for sdk in SDK_NAMES for row in ROWS])
+@pytest.mark.parametrize(
+    ("sdk", "row"),
+    [(sdk, row) for sdk in SDK_NAMES for row in ROWS],
+    ids=[f"{sdk}:{row}" for sdk in SDK_NAMES for row in ROWS],
+)
 def test_sdk_does_what_the_package_answers(verdicts: dict[tuple[str, str], Verdict], sdk: str, row: str) -> None:
     """The SDK's observed transition equals the package's answer, or the table lists the row."""
     verdict = verdicts[sdk, row]
@@ -134,7 +138,9 @@ def test_sdk_does_what_the_package_answers(verdicts: dict[tuple[str, str], Verdi
         pytest.fail(f"{verdict.report()}\n  not listed in tests/conformance/differences.json", pytrace=False)
 
 
-def test_every_listed_difference_still_occurs(verdicts: dict[tuple[str, str], Verdict], table: list[Difference]) -> None:
+def test_every_listed_difference_still_occurs(
+    verdicts: dict[tuple[str, str], Verdict], table: list[Difference]
+) -> None:
     """Each entry matches at least one row where the SDK disagrees (no stale entries)."""
     stale = [
         entry
@@ -163,7 +169,7 @@ def test_markdown_renders_every_entry(table: list[Difference]) -> None:
     lines = text.splitlines()
     assert lines[0] == "| SDK | case | SDK does | package answers | why |"
     assert len(lines) == 2 + len(table)
-    for line, entry in zip(lines[2:], table):
+    for line, entry in zip(lines[2:], table, strict=True):
         cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
         assert len(cells) == 7 and cells[0] == cells[-1] == "", line
         assert cells[1] == f"{entry['sdk']} {entry['version']}"

@@ -158,7 +158,9 @@ async def _play(
 
         def logged() -> bool:
             return any(
-                record.name == LOGGER and record.funcName == scenario.handler and record.getMessage() == scenario.message
+                record.name == LOGGER
+                and record.funcName == scenario.handler
+                and record.getMessage() == scenario.message
                 for record in caplog.records
             )
 
