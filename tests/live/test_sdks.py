@@ -1,0 +1,47 @@
+"""The real SDKs against the live server: each reacts as the package predicts, or the
+difference is a recorded row (``differences.json`` in this folder).
+
+centrifuge-python and centrifuge-go have only a WebSocket transport, so they meet
+disconnects as close frames; centrifuge-js is run over WebSocket and over
+http_stream, where a disconnect arrives as a push.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conformance.harness import SetupError, ensure_node_sdk
+
+from .differences import expected_reaction
+from .harness import Centrifugo
+from .scenarios import SCENARIOS, Reaction, Scenario, js_spec, predicted, run_driver, run_python, typed
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    try:
+        return ensure_node_sdk()
+    except SetupError as error:
+        pytest.fail(f"centrifuge-js setup: {error}", pytrace=False)
+
+
+def _check(sdk: str, transport: str, scenario: Scenario, reaction: Reaction) -> None:
+    package = predicted(scenario, transport)
+    assert reaction == expected_reaction(sdk, transport, scenario.id, package, reaction)
+    assert typed(reaction).code == reaction.code
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+def test_centrifuge_python(server: Centrifugo, scenario: Scenario) -> None:
+    _check("centrifuge-python", "websocket", scenario, run_python(server, scenario))
+
+
+@pytest.mark.parametrize("transport", ["websocket", "http_stream"])
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+def test_centrifuge_js(server: Centrifugo, node: str, scenario: Scenario, transport: str) -> None:
+    command = [node, str(HERE / "js_live.mjs"), js_spec(server, scenario, transport)]
+    _check("centrifuge-js", transport, scenario, run_driver(command, server, scenario))
