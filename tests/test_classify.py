@@ -1,5 +1,5 @@
 # pyright: reportPrivateUsage=false
-"""classify against section 5 of the spec: a table of cases, then properties over uint32."""
+"""classify against how the reference SDK reacts (centrifuge-js 5.7.4): a table of cases, then properties over uint32."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def fields(t: Transition[Any]) -> tuple[object, int, str, bool, bool]:
 
 
 # Each row: arguments, then (state, code, reason, refresh_token, invalidate_state),
-# written from ground-truth.md section 5 and the tables of sections 1-3 and 6. An
-# argument left out is the wire's zero value (section 8): "" and False, never a
+# written from centrifuge-js 5.7.4 (src/centrifuge.ts, src/subscription.ts) and the
+# tables of tests/spec.py. An argument left out is the wire's zero value (protocol
+# v0.19.2 client.pb_easyjson.go omits empty and false fields): "" and False, never a
 # code's built-in text or flag.
 DISCONNECT_CASES: list[tuple[tuple[Any, ...], tuple[object, int, str, bool, bool]]] = [
     ((3000,), (CONNECTING, 3000, "", False, False)),

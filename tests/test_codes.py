@@ -676,7 +676,7 @@ def test_unknown_unsubscribe_descriptions_in_full(code: int, description: str) -
 
 
 def test_2502_has_no_reason_text_of_its_own() -> None:
-    # The server library defines the code but no reason for it (ground truth section 2).
+    # The server library defines the code but no reason for it (centrifuge v0.38 unsubscribe.go).
     member = UnsubscribeCode.STATE_INVALIDATED
     assert member.code == 2502
     assert member.reason == ""

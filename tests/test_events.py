@@ -1,7 +1,8 @@
 """centrifugo_protocol.events against rules written out here from the spec.
 
-The ranges below are typed out from the brief and ground-truth.md (sections 1-3, 5, 6),
-not imported from the package's range constants, so a wrong bound in either shows up.
+The ranges below are typed out from the upstream sources (centrifuge v0.38
+disconnect.go and unsubscribe.go, centrifuge-js 5.7.4 src/codes.ts), not imported from
+the package's range constants, so a wrong bound in either shows up.
 """
 
 from __future__ import annotations

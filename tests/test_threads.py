@@ -6,7 +6,7 @@ known codes and random unknown ones, while another thread keeps resetting the me
 The interpreter switches threads as often as it can, so a memo that is ever seen half
 reset (a known code missing for a moment) gives a wrong answer or an exception here.
 Known codes are checked against answers computed before the threads start; random
-codes against the rules of ground-truth.md written out in ``spec``.
+codes against the range rules written out in ``tests/spec.py`` from the upstream sources.
 """
 
 from __future__ import annotations
