@@ -329,7 +329,8 @@ class Centrifugo:
             with urllib.request.urlopen(request, timeout=RECV_TIMEOUT) as answer:
                 status, raw = answer.status, answer.read()
         except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
+            with error:  # closed here, not by the collector, which would warn
+                status, raw = error.code, error.read()
         text = raw.decode(errors="replace")
         try:
             parsed: Any = json.loads(text)
