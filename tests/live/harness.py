@@ -136,12 +136,16 @@ class Backend:
     (connect, subscribe, publish or rpc). When that data holds ``"proxy"``, the
     backend obeys it: ``{"proxy": {"status": 500}}`` answers with that HTTP status,
     ``{"proxy": {"answer": {...}}}`` with that JSON body (written by the tests with
-    :mod:`centrifugo_protocol.proxy`). Otherwise it accepts the command. Every
+    :mod:`centrifugo_protocol.proxy`). Otherwise it accepts the command. A refresh
+    request carries no client data, so a connect script may hold the answer for its
+    user's later refreshes: ``{"proxy": {"answer": ..., "refresh": {...}}}``. Every
     request is kept in :attr:`requests`, in order, as ``(path, body)``.
     """
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, Any]]] = []
+        #: The refresh answer a connect script left for its user.
+        self.refresh_answers: dict[str, object] = {}
         backend = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -155,6 +159,11 @@ class Backend:
                     self._send(int(order["status"]), b"backend says no")
                     return
                 answer: object = order["answer"] if "answer" in order else _DEFAULTS[kind](body)
+                if kind == "connect" and "refresh" in order:
+                    user = as_object(as_object(answer).get("result")).get("user")
+                    backend.refresh_answers[str(user)] = order["refresh"]
+                if kind == "refresh" and str(body.get("user")) in backend.refresh_answers:
+                    answer = backend.refresh_answers[str(body.get("user"))]
                 self._send(200, json.dumps(answer).encode())
 
             def _send(self, status: int, payload: bytes) -> None:
