@@ -314,8 +314,9 @@ class ErrorCode(CodeEnum):
     )
     UNAUTHORIZED = row(
         101, message="unauthorized", temporary=False,
-        description="The server did not accept the client's credentials for this command, for example a "
-            "connect without a usable token. Not temporary: a connect that gets it stops.",
+        description="A proxy backend refused the client's credentials for this command. Centrifugo "
+            "itself never sends it: a connect without usable credentials gets disconnect 3501, 3500 "
+            "or error 109 instead. Not temporary: a connect that gets it stops.",
     )
     UNKNOWN_CHANNEL = row(
         102, message="unknown channel", temporary=False,
@@ -328,8 +329,9 @@ class ErrorCode(CodeEnum):
     )
     METHOD_NOT_FOUND = row(
         104, message="method not found", temporary=False,
-        description="The server does not know the command or RPC method the client asked for: usually a "
-            "version mismatch or a misspelt RPC method name.",
+        description="The RPC method's namespace is not configured, while an RPC proxy exists for others: "
+            "usually a misspelt method name. (An unknown command ends the connection with 3501; an "
+            "RPC with no RPC proxy at all gets 108.)",
     )
     ALREADY_SUBSCRIBED = row(
         105, message="already subscribed", temporary=False,
@@ -524,13 +526,15 @@ class DisconnectCode(ReasonCodeEnum):
     )
     INVALID_TOKEN = row(
         3500, reason="invalid token",
-        description="The server rejected the connection token (bad signature, malformed, wrong "
-            "audience or issuer). The client stops: the same token would fail again.",
+        description="The server rejected a token: a connection token that is malformed, badly signed "
+            "or of the wrong audience or issuer; a subscription token for another channel, user or "
+            "client; an invalid refresh token. The client stops: the same token would fail again.",
     )
     BAD_REQUEST = row(
         3501, reason="bad request",
-        description="The client sent frames the server could not parse, usually an SDK bug or a "
-            "protocol mismatch. The client stops.",
+        description="The client broke the protocol. Most often it connected without credentials where "
+            "anonymous connections are not allowed; also a frame that is not JSON, a command before "
+            "connect, an unknown command or a second connect. The client stops.",
     )
     STALE = row(
         3502, reason="stale",
