@@ -6,6 +6,9 @@ share (:func:`harness.base_config`), and ``limits``, the same with tight limits
 tokens) and the server API in transport error mode. Starting them once keeps the
 suite fast; each test uses its own users and channels.
 
+``trigger`` is the small server on the centrifuge library (``tests/live/trigger``),
+one per module that asks for it.
+
 Every test under ``tests/live/`` carries the ``live`` marker.
 """
 
@@ -17,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .harness import Backend, Centrifugo, SetupError, base_config, free_port
+from .harness import Backend, Centrifugo, SetupError, TriggerServer, base_config, free_port
 
 _HERE = Path(__file__).resolve().parent
 
@@ -79,5 +82,16 @@ def limits_config(port: int, backend: str) -> dict[str, Any]:
 def limits(backend: Backend) -> Iterator[Centrifugo]:
     """Centrifugo with tight limits, and the server API in transport error mode."""
     live = _start(limits_config(free_port(), backend.url), "limits")
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def trigger() -> Iterator[TriggerServer]:
+    """The trigger server on the centrifuge library, shared by one test module."""
+    try:
+        live = TriggerServer.start()
+    except SetupError as error:
+        pytest.fail(f"trigger server setup: {error}", pytrace=False)
     yield live
     live.stop()

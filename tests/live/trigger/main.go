@@ -51,7 +51,8 @@
 //	              the library's own error value with code N (100-113)
 //	DISCONNECT  = {"code": N, "reason": ".."}, or {"builtin": N} for the library's own
 //	              disconnect value with code N (3001-3509)
-//	UNSUBSCRIBE = {"code": N, "reason": ".."}
+//	UNSUBSCRIBE = {"code": N, "reason": ".."}, or {"builtin": 2000} for the library's
+//	              default server unsubscribe
 //
 // Every value is handed to the library unchanged: no range is checked, so a test can
 // send codes outside the documented bands and see what the library does with them. A
@@ -258,9 +259,14 @@ func parseSub(data []byte) (*subScript, error) {
 			return nil, err
 		}
 	}
-	if a := script.AfterSubscribe; a != nil && a.Disconnect != nil {
-		if _, err := a.Disconnect.disconnect(); err != nil {
-			return nil, err
+	if a := script.AfterSubscribe; a != nil {
+		if a.Disconnect != nil {
+			if _, err := a.Disconnect.disconnect(); err != nil {
+				return nil, err
+			}
+		}
+		if a.Unsubscribe != nil && a.Unsubscribe.Builtin != 0 && a.Unsubscribe.Builtin != centrifuge.UnsubscribeCodeServer {
+			return nil, fmt.Errorf("no builtin unsubscribe %d (only 2000, the library's default)", a.Unsubscribe.Builtin)
 		}
 	}
 	return script, nil
@@ -353,8 +359,12 @@ func (c *connection) afterSubscribe(channel string, a *afterSubscribe, ready <-c
 		return
 	}
 	time.Sleep(time.Duration(a.DelayMS) * time.Millisecond)
-	if a.Unsubscribe != nil {
-		c.client.Unsubscribe(channel, centrifuge.Unsubscribe{Code: a.Unsubscribe.Code, Reason: a.Unsubscribe.Reason})
+	if u := a.Unsubscribe; u != nil {
+		if u.Builtin != 0 {
+			c.client.Unsubscribe(channel) // the library's default: 2000, checked at subscribe
+		} else {
+			c.client.Unsubscribe(channel, centrifuge.Unsubscribe{Code: u.Code, Reason: u.Reason})
+		}
 	}
 	if a.Disconnect != nil {
 		d, _ := a.Disconnect.disconnect() // checked at subscribe
