@@ -373,7 +373,9 @@ class TriggerServer:
 
     @classmethod
     def start(cls) -> TriggerServer:
-        log = Path(tempfile.mkstemp(prefix="live-trigger-", suffix=".log")[1])
+        handle, name = tempfile.mkstemp(prefix="live-trigger-", suffix=".log")
+        os.close(handle)
+        log = Path(name)
         with log.open("wb") as err:
             process = subprocess.Popen(
                 [str(binary("trigger")), "-addr", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=err
@@ -394,22 +396,25 @@ class TriggerServer:
             while not line.endswith(b"\n"):
                 left = deadline - time.monotonic()
                 if left <= 0 or not selector.select(left):
-                    self.stop()
-                    raise SetupError(f"trigger printed no address within {START_TIMEOUT:.0f} s:\n{self.log_text()}")
+                    raise self._failed(f"trigger printed no address within {START_TIMEOUT:.0f} s")
                 chunk = os.read(out.fileno(), 4096)
                 if not chunk:
-                    self.stop()
-                    raise SetupError(f"trigger exited before it was ready:\n{self.log_text()}")
+                    raise self._failed(f"trigger exited before it was ready (got {line!r})")
                 line += chunk
         try:
-            addr = as_object(json.loads(line))["addr"]
-        except (ValueError, KeyError) as error:
-            self.stop()
-            raise SetupError(f"trigger's ready line is not {{'addr': ...}}: {line!r}") from error
+            addr = as_object(json.loads(line)).get("addr")
+        except ValueError:
+            addr = None
         if not isinstance(addr, str) or not addr.startswith("127.0.0.1:"):
-            self.stop()
-            raise SetupError(f"trigger listens on {addr!r}, not on 127.0.0.1")
+            raise self._failed(f'trigger\'s ready line is not {{"addr": "127.0.0.1:PORT"}}: {line!r}')
         return addr
+
+    def _failed(self, what: str) -> SetupError:
+        """Stop the process and describe the failure, with what it wrote to stderr."""
+        self.stop(keep_log=True)
+        error = SetupError(f"{what}:\n{self.log_text()}")
+        self.log.unlink(missing_ok=True)
+        return error
 
     @property
     def ws_url(self) -> str:
@@ -434,7 +439,7 @@ class TriggerServer:
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
 
-    def stop(self) -> None:
+    def stop(self, *, keep_log: bool = False) -> None:
         if self._closed:
             return
         self._closed = True
@@ -447,7 +452,8 @@ class TriggerServer:
                 self.process.wait(timeout=10)
         if self.process.stdout is not None:
             self.process.stdout.close()
-        self.log.unlink(missing_ok=True)
+        if not keep_log:
+            self.log.unlink(missing_ok=True)
 
 
 # --- A raw client ---------------------------------------------------------------------

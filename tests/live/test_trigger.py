@@ -207,17 +207,21 @@ def _check_transition(command: str, error: wire.ReplyError) -> None:
         expected = ClientState.CONNECTING if temporary or code == 109 else ClientState.DISCONNECTED
         assert (client.state, client.code, client.reason) == (expected, code, message)
         assert client.refresh_token is (code == 109)
+        # Whatever event the SDK reports this with carries the reply's code.
+        assert client.event_code() == ErrorCode.lookup(code)
     elif command == "refresh":
         client = error.on_refresh()
         assert client == classify.on_refresh_error(code, message, temporary=temporary)
         expected = ClientState.CONNECTED if temporary else ClientState.DISCONNECTED
         assert (client.state, client.code, client.reason) == (expected, code, message)
+        assert client.event_code() == ErrorCode.lookup(code)
     elif command == "subscribe":
         sub = error.on_subscribe()
         assert sub == classify.on_subscribe_error(code, message, temporary=temporary)
         expected_sub = SubscriptionState.SUBSCRIBING if temporary or code == 109 else SubscriptionState.UNSUBSCRIBED
         assert (sub.state, sub.code, sub.reason) == (expected_sub, code, message)
         assert sub.refresh_token is (code == 109)
+        assert sub.event_code() == ErrorCode.lookup(code)
         rebuilt = error.on_subscribe(can_rebuild_state=True)
         if code == 112:  # the application starts over, whatever the flag says
             assert (rebuilt.state, rebuilt.invalidate_state) == (SubscriptionState.SUBSCRIBING, True)
@@ -228,6 +232,7 @@ def _check_transition(command: str, error: wire.ReplyError) -> None:
         assert sub == classify.on_subscription_refresh_error(code, message, temporary=temporary)
         expected_sub = SubscriptionState.SUBSCRIBED if temporary else SubscriptionState.UNSUBSCRIBED
         assert (sub.state, sub.code, sub.reason) == (expected_sub, code, message)
+        assert sub.event_code() == ErrorCode.lookup(code)
 
 
 @pytest.mark.parametrize("case", ERROR_CASES, ids=lambda c: c.id)
@@ -284,6 +289,26 @@ def test_the_library_own_error_values_match_the_package_defaults(trigger: Trigge
     assert (error.message, error.temporary) == (member.message, member.temporary)
 
 
+@pytest.mark.parametrize("command", ["refresh", "sub_refresh"])
+def test_the_library_answers_110_to_a_refresh_that_ends_in_the_past(trigger: TriggerServer, command: str) -> None:
+    """The library's own reply error on the refresh path: a refresh whose new expiry
+    is already over gets 110 "expired" (not a disconnect)."""
+    channel = _channel("past")
+    with raw(trigger.ws_url) as client:
+        if command == "refresh":
+            _connected(client, {"refresh_expire_in": -60})
+            reply = client.reply(client.send({"refresh": {"token": "any"}}))
+        else:
+            _connected(client, {})
+            _subscribed(client, channel, {"refresh_expire_in": -60})
+            reply = client.reply(client.send({"sub_refresh": {"channel": channel, "token": "any"}}))
+    assert reply.get("error") == {"code": 110, "message": "expired"}, reply
+    error = wire.ReplyError.from_json(reply["error"])
+    assert error.error_code is ErrorCode.EXPIRED
+    assert (ErrorCode.EXPIRED.message, ErrorCode.EXPIRED.temporary) == ("expired", False)
+    _check_transition(command, error)
+
+
 # --- Disconnects from the library -----------------------------------------------------
 
 #: Custom disconnect codes in each band: the server's (3000-3999) and the application's
@@ -297,6 +322,8 @@ def _check_close(closed: Closed, code: int, reason: str) -> None:
     expected = ClientState.CONNECTING if reconnects(code) else ClientState.DISCONNECTED
     assert (transition.state, transition.code, transition.reason) == (expected, code, reason)
     assert transition.refresh_token is transition.invalidate_state is (code == 3014)
+    # The SDK's connecting or disconnected event carries the code as sent.
+    assert transition.event_code() == DisconnectCode.lookup(code)
 
 
 @pytest.mark.parametrize(
@@ -326,6 +353,21 @@ def test_a_custom_disconnect_after_connect_is_a_close_frame(trigger: TriggerServ
         closed = client.until_closed()
     _check_close(closed, code, reason)
     assert_cli_explains(code)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [{"refresh_expired": True}, {"expire_in": 1}],
+    ids=["refresh-says-expired", "expiry-without-refresh"],
+)
+def test_the_library_closes_an_expired_connection_with_3005(trigger: TriggerServer, script: dict[str, object]) -> None:
+    with raw(trigger.ws_url) as client:
+        _connected(client, script)
+        if "refresh_expired" in script:
+            client.send({"refresh": {"token": "any"}})
+        closed = client.until_closed(timeout=5)
+    _check_close(closed, 3005, "connection expired")
+    assert DisconnectCode.EXPIRED.reason == "connection expired"
 
 
 def test_a_disconnect_code_above_65535_is_cut_to_16_bits_in_the_close_frame(trigger: TriggerServer) -> None:
@@ -416,6 +458,9 @@ def _check_unsubscribe(push: dict[str, Any], channel: str, code: int, reason: st
     expected_state = SubscriptionState.SUBSCRIBING if resubscribes(code) else SubscriptionState.UNSUBSCRIBED
     assert (transition.state, transition.code, transition.reason) == (expected_state, code, reason)
     assert transition.refresh_token is transition.invalidate_state is (code == 2502)
+    if 2000 <= code < 3000:
+        # The SDK's subscribing or unsubscribed event carries the code as sent.
+        assert transition.event_code() == looked_up
 
 
 def test_the_library_sends_2502_when_a_sub_refresh_changes_a_map_tags_filter(trigger: TriggerServer) -> None:
@@ -435,6 +480,20 @@ def test_the_library_sends_2502_when_a_sub_refresh_changes_a_map_tags_filter(tri
     # The library defines no text for 2502; the package does not invent one.
     assert UnsubscribeCode.STATE_INVALIDATED.reason == ""
     assert_cli_explains(2502, "unsubscribe")
+
+
+def test_the_library_sends_2500_when_a_positioned_subscription_misses_a_publication(
+    trigger: TriggerServer,
+) -> None:
+    """The node gets a publication whose offset skips one: the library finds the hole
+    and tells the client its state is insufficient, so it resubscribes and recovers."""
+    channel = _channel("gap")
+    with raw(trigger.ws_url) as client:
+        _connected(client, {})
+        _subscribed(client, channel, {"positioned": True, "after_subscribe": {"gap": True}}, positioned=True)
+        push = client.push("unsubscribe")
+    _check_unsubscribe(push, channel, 2500, "insufficient state")
+    assert UnsubscribeCode.INSUFFICIENT.reason == "insufficient state"
 
 
 def test_the_library_sends_2501_when_a_subscription_expires_unrefreshed(trigger: TriggerServer) -> None:

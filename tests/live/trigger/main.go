@@ -24,6 +24,8 @@
 //	  "expire_in": N,                 // the connection expires N seconds after connect
 //	  "refresh": OUTCOME,             // the answer to a refresh command
 //	  "refresh_expired": true,        // a refresh says the connection expired instead
+//	  "refresh_expire_in": N,         // a refresh extends to N seconds from now; N < 0
+//	                                  // is in the past, and the library answers 110
 //	  "after_connect": {"delay_ms": N, "disconnect": DISCONNECT},
 //	  "commands": {                   // answers to the other commands, by command name:
 //	    "subscribe": OUTCOME, "sub_refresh": OUTCOME, "publish": OUTCOME, "rpc": OUTCOME,
@@ -38,10 +40,16 @@
 //	  "subscribe": OUTCOME,           // the answer to this subscribe
 //	  "expire_in": N,                 // the subscription expires N seconds after subscribe
 //	  "sub_refresh": OUTCOME,         // the answer to a sub_refresh for this channel
+//	  "refresh_expire_in": N,         // as for the connection, for sub_refresh
 //	  "tags_filter_change": true,     // for a map subscription (subscribe "type": 1): the
 //	                                  // next sub_refresh changes the server tags filter,
 //	                                  // so that the library itself unsubscribes with 2502
-//	  "after_subscribe": {"delay_ms": N, "unsubscribe": UNSUBSCRIBE, "disconnect": DISCONNECT}
+//	  "positioned": true,             // the subscription tracks its stream position
+//	  "after_subscribe": {"delay_ms": N, "unsubscribe": UNSUBSCRIBE, "disconnect": DISCONNECT,
+//	                      "gap": true} // gap: the node gets a publication whose offset skips
+//	                                  // one, as from a broker that lost a message; the
+//	                                  // library finds the hole in a positioned
+//	                                  // subscription and unsubscribes with 2500
 //	}
 //
 // The shapes:
@@ -110,23 +118,27 @@ type afterSubscribe struct {
 	DelayMS     int         `json:"delay_ms"`
 	Unsubscribe *codeScript `json:"unsubscribe"`
 	Disconnect  *codeScript `json:"disconnect"`
+	Gap         bool        `json:"gap"`
 }
 
 type connScript struct {
-	User           string              `json:"user"`
-	Connect        *outcome            `json:"connect"`
-	ExpireIn       int64               `json:"expire_in"`
-	Refresh        *outcome            `json:"refresh"`
-	RefreshExpired bool                `json:"refresh_expired"`
-	AfterConnect   *afterConnect       `json:"after_connect"`
-	Commands       map[string]*outcome `json:"commands"`
+	User            string              `json:"user"`
+	Connect         *outcome            `json:"connect"`
+	ExpireIn        int64               `json:"expire_in"`
+	Refresh         *outcome            `json:"refresh"`
+	RefreshExpired  bool                `json:"refresh_expired"`
+	RefreshExpireIn *int64              `json:"refresh_expire_in"`
+	AfterConnect    *afterConnect       `json:"after_connect"`
+	Commands        map[string]*outcome `json:"commands"`
 }
 
 type subScript struct {
 	Subscribe        *outcome        `json:"subscribe"`
 	ExpireIn         int64           `json:"expire_in"`
 	SubRefresh       *outcome        `json:"sub_refresh"`
+	RefreshExpireIn  *int64          `json:"refresh_expire_in"`
 	TagsFilterChange bool            `json:"tags_filter_change"`
+	Positioned       bool            `json:"positioned"`
 	AfterSubscribe   *afterSubscribe `json:"after_subscribe"`
 }
 
@@ -272,8 +284,13 @@ func parseSub(data []byte) (*subScript, error) {
 	return script, nil
 }
 
-func expiry(seconds int64) int64 {
-	if seconds == 0 {
+// expiry is the expiry time that a refresh answers with: override seconds from now
+// when the script sets it, else expireIn seconds (an hour when that is 0).
+func expiry(override *int64, expireIn int64) int64 {
+	seconds := expireIn
+	if override != nil {
+		seconds = *override
+	} else if seconds == 0 {
 		seconds = 3600
 	}
 	return time.Now().Unix() + seconds
@@ -288,6 +305,7 @@ var (
 
 // connection holds one client's scripts.
 type connection struct {
+	node   *centrifuge.Node
 	client *centrifuge.Client
 	script *connScript
 	mu     sync.Mutex
@@ -336,6 +354,7 @@ func (c *connection) onSubscribe(e centrifuge.SubscribeEvent, cb centrifuge.Subs
 	if script.ExpireIn != 0 {
 		reply.Options.ExpireAt = time.Now().Unix() + script.ExpireIn
 	}
+	reply.Options.EnablePositioning = script.Positioned
 	if e.Type == centrifuge.SubscriptionTypeMap {
 		reply.Options.Type = centrifuge.SubscriptionTypeMap
 		if script.TagsFilterChange {
@@ -366,9 +385,31 @@ func (c *connection) afterSubscribe(channel string, a *afterSubscribe, ready <-c
 			c.client.Unsubscribe(channel, centrifuge.Unsubscribe{Code: u.Code, Reason: u.Reason})
 		}
 	}
+	if a.Gap {
+		c.gap(channel)
+	}
 	if a.Disconnect != nil {
 		d, _ := a.Disconnect.disconnect() // checked at subscribe
 		c.client.Disconnect(d)
+	}
+}
+
+// gap hands the node a publication for channel whose offset skips one past the
+// stream's top, with the stream's epoch: what a subscriber sees when its broker lost
+// a message.
+func (c *connection) gap(channel string) {
+	node := c.node
+	result, err := node.History(channel)
+	if err != nil {
+		c.client.Disconnect(badScript("history for a gap: %v", err))
+		return
+	}
+	position := centrifuge.StreamPosition{Offset: result.Offset + 2, Epoch: result.Epoch}
+	publication := &centrifuge.Publication{
+		Offset: position.Offset, Epoch: position.Epoch, Data: []byte("{}"), Time: time.Now().UnixMilli(),
+	}
+	if err := node.HandlePublication(channel, publication, position, false, nil); err != nil {
+		c.client.Disconnect(badScript("publication with a gap: %v", err))
 	}
 }
 
@@ -382,9 +423,9 @@ func (c *connection) onSubRefresh(e centrifuge.SubRefreshEvent, cb centrifuge.Su
 		cb(centrifuge.SubRefreshReply{}, answer)
 		return
 	}
-	reply := centrifuge.SubRefreshReply{ExpireAt: expiry(0)}
+	reply := centrifuge.SubRefreshReply{ExpireAt: expiry(nil, 0)}
 	if script != nil {
-		reply.ExpireAt = expiry(script.ExpireIn)
+		reply.ExpireAt = expiry(script.RefreshExpireIn, script.ExpireIn)
 		if script.TagsFilterChange {
 			reply.ServerTagsFilter = filterAfter
 		}
@@ -401,7 +442,7 @@ func (c *connection) onRefresh(_ centrifuge.RefreshEvent, cb centrifuge.RefreshC
 		cb(centrifuge.RefreshReply{Expired: true}, nil)
 		return
 	}
-	cb(centrifuge.RefreshReply{ExpireAt: expiry(c.script.ExpireIn)}, nil)
+	cb(centrifuge.RefreshReply{ExpireAt: expiry(c.script.RefreshExpireIn, c.script.ExpireIn)}, nil)
 }
 
 func (c *connection) attach() {
@@ -495,7 +536,7 @@ func newNode() (*centrifuge.Node, error) {
 			client.Disconnect(badScript("no script for the connection"))
 			return
 		}
-		(&connection{client: client, script: script, subs: map[string]*subScript{}}).attach()
+		(&connection{node: node, client: client, script: script, subs: map[string]*subScript{}}).attach()
 	})
 	return node, nil
 }
