@@ -549,9 +549,14 @@ def test_a_custom_unsubscribe_code_arrives_unchanged_and_follows_the_range_rule(
         assert_cli_explains(code, "unsubscribe")
 
 
-def test_the_trigger_refuses_a_script_it_cannot_follow(trigger: TriggerServer) -> None:
+@pytest.mark.parametrize(
+    "script",
+    [{"commands": {"nope": {}}}, {"refresh_expird": True}, {"connect": {"error": {"builtin": 999}}}],
+    ids=["unknown-command", "misspelt-key", "unknown-builtin"],
+)
+def test_the_trigger_refuses_a_script_it_cannot_follow(trigger: TriggerServer, script: dict[str, object]) -> None:
     """A broken script fails the test loudly, never a silent success."""
     with raw(trigger.ws_url) as client:
-        client.send({"connect": {"data": {"commands": {"nope": {}}}}})
+        client.send({"connect": {"data": script}})
         closed = client.until_closed()
     assert closed.code == 3501 and closed.reason.startswith("trigger:"), closed

@@ -64,14 +64,17 @@
 //
 // Every value is handed to the library unchanged: no range is checked, so a test can
 // send codes outside the documented bands and see what the library does with them. A
-// script that does not parse, or names an unknown builtin, closes the connection with
-// 3501 and a reason that starts with "trigger:", so that a broken test fails loudly.
+// script that does not parse, has a key not listed here or names an unknown builtin
+// closes the connection with 3501 and a reason that starts with "trigger:", so that a
+// broken test fails loudly.
 // Successful commands get the library's defaults: publish goes to the memory broker,
 // history and presence read it, rpc answers {}, refresh and sub_refresh extend by
-// expire_in (or an hour). Nothing is kept between connections.
+// expire_in (or an hour). Scripts live as long as their connection; channels share
+// the node's memory brokers, so each test uses channels of its own.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -227,10 +230,18 @@ func (o *outcome) check() error {
 	return err
 }
 
+// strictUnmarshal decodes a script, refusing keys the contract does not have, so that
+// a misspelt key fails the test instead of being ignored.
+func strictUnmarshal(data []byte, script any) error {
+	decoder := json.NewDecoder(bytes.NewReader(data))
+	decoder.DisallowUnknownFields()
+	return decoder.Decode(script)
+}
+
 func parseConn(data []byte) (*connScript, error) {
 	script := &connScript{}
 	if len(data) > 0 {
-		if err := json.Unmarshal(data, script); err != nil {
+		if err := strictUnmarshal(data, script); err != nil {
 			return nil, fmt.Errorf("connect data: %v", err)
 		}
 	}
@@ -263,7 +274,7 @@ func parseSub(data []byte) (*subScript, error) {
 	if len(data) == 0 {
 		return script, nil
 	}
-	if err := json.Unmarshal(data, script); err != nil {
+	if err := strictUnmarshal(data, script); err != nil {
 		return nil, fmt.Errorf("subscribe data: %v", err)
 	}
 	for _, o := range []*outcome{script.Subscribe, script.SubRefresh} {
