@@ -8,6 +8,9 @@ refresh proxy, which changes how every connection refreshes (the server refreshe
 and a client's own refresh command is refused). Starting them once keeps the suite
 fast; each test uses its own users and channels.
 
+``trigger`` is the small server on the centrifuge library (``tests/live/trigger``),
+one per module that asks for it.
+
 Every test under ``tests/live/`` carries the ``live`` marker.
 """
 
@@ -19,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .harness import Backend, Centrifugo, SetupError, base_config, free_port
+from .harness import Backend, Centrifugo, SetupError, TriggerServer, base_config, free_port
 
 _HERE = Path(__file__).resolve().parent
 
@@ -95,5 +98,16 @@ def refreshing_config(port: int, backend: str) -> dict[str, Any]:
 def refreshing(backend: Backend) -> Iterator[Centrifugo]:
     """Centrifugo with the shared configuration and a refresh proxy."""
     live = _start(refreshing_config(free_port(), backend.url), "refreshing")
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def trigger() -> Iterator[TriggerServer]:
+    """The trigger server on the centrifuge library, shared by one test module."""
+    try:
+        live = TriggerServer.start()
+    except SetupError as error:
+        pytest.fail(f"trigger server setup: {error}", pytrace=False)
     yield live
     live.stop()

@@ -16,8 +16,10 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import http.client
 import json
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -45,6 +47,7 @@ __all__ = [
     "Closed",
     "RawClient",
     "SetupError",
+    "TriggerServer",
     "base_config",
     "binary",
     "jwt",
@@ -363,6 +366,104 @@ class Centrifugo:
                 self.process.kill()
                 self.process.wait(timeout=10)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+# --- The trigger server ---------------------------------------------------------------
+
+
+@dataclass
+class TriggerServer:
+    """A running ``trigger`` (``tests/live/trigger``): a server on the centrifuge
+    library that each client scripts with its connect and subscribe data."""
+
+    process: subprocess.Popen[bytes]
+    addr: str
+    log: Path
+    _closed: bool = field(default=False)
+
+    @classmethod
+    def start(cls) -> TriggerServer:
+        handle, name = tempfile.mkstemp(prefix="live-trigger-", suffix=".log")
+        os.close(handle)
+        log = Path(name)
+        with log.open("wb") as err:
+            process = subprocess.Popen(
+                [str(binary("trigger")), "-addr", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=err
+            )
+        server = cls(process, "", log)
+        server.addr = server._read_addr()
+        return server
+
+    def _read_addr(self) -> str:
+        """The address of the ready line, ``{"addr": "127.0.0.1:PORT"}``, read within
+        :data:`START_TIMEOUT`."""
+        assert self.process.stdout is not None
+        out = self.process.stdout
+        deadline = time.monotonic() + START_TIMEOUT
+        line = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(out, selectors.EVENT_READ)
+            while not line.endswith(b"\n"):
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    raise self._failed(f"trigger printed no address within {START_TIMEOUT:.0f} s")
+                chunk = os.read(out.fileno(), 4096)
+                if not chunk:
+                    raise self._failed(f"trigger exited before it was ready (got {line!r})")
+                line += chunk
+        try:
+            addr = as_object(json.loads(line)).get("addr")
+        except ValueError:
+            addr = None
+        if not isinstance(addr, str) or not addr.startswith("127.0.0.1:"):
+            raise self._failed(f'trigger\'s ready line is not {{"addr": "127.0.0.1:PORT"}}: {line!r}')
+        return addr
+
+    def _failed(self, what: str) -> SetupError:
+        """Stop the process and describe the failure, with what it wrote to stderr."""
+        self.stop(keep_log=True)
+        error = SetupError(f"{what}:\n{self.log_text()}")
+        self.log.unlink(missing_ok=True)
+        return error
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.addr}/connection/websocket"
+
+    def http_stream(self, *commands: Mapping[str, object]) -> list[dict[str, Any]]:
+        """POST ``commands`` (ids from 1 up) to ``/connection/http_stream`` and return
+        every message of the stream, in order, once the server ends it."""
+        host, port = self.addr.rsplit(":", 1)
+        body = "\n".join(json.dumps({"id": i, **c}) for i, c in enumerate(commands, 1))
+        conn = http.client.HTTPConnection(host, int(port), timeout=RECV_TIMEOUT)
+        try:
+            conn.request("POST", "/connection/http_stream", body=body, headers={"Content-Type": "application/json"})
+            answer = conn.getresponse()
+            text = answer.read().decode()
+        finally:
+            conn.close()
+        if answer.status != 200:
+            raise AssertionError(f"http_stream answered {answer.status}: {text!r}")
+        return [json.loads(line) for line in text.split("\n") if line.strip()]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def stop(self, *, keep_log: bool = False) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        if not keep_log:
+            self.log.unlink(missing_ok=True)
 
 
 # --- A raw client ---------------------------------------------------------------------
