@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import os
 import select
 import subprocess
 import time
@@ -23,7 +24,7 @@ from centrifugo_protocol import classify, events
 
 from .harness import Centrifugo, jwt
 
-__all__ = ["SCENARIOS", "Reaction", "Scenario", "predicted", "run_python"]
+__all__ = ["SCENARIOS", "Reaction", "Scenario", "go_spec", "js_spec", "predicted", "run_driver", "run_python"]
 
 #: The events that end a scenario: the SDK's reaction to what the server sent.
 CLIENT_REACTIONS: Final = ("connecting", "disconnected")
@@ -296,21 +297,34 @@ def run_python(live: Centrifugo, scenario: Scenario) -> Reaction:
 
 
 def _lines(process: subprocess.Popen[str], deadline: float) -> Iterator[dict[str, Any]]:
-    """The JSON lines a driver prints, until ``deadline`` (then TimeoutError)."""
+    """The JSON lines a driver prints, until ``deadline`` (then TimeoutError).
+
+    It reads the pipe's descriptor itself: a buffered reader can hold several lines
+    that arrived together (``connected`` and ``ready``, say) while ``select`` waits for
+    more bytes that never come."""
     assert process.stdout is not None
-    stream = process.stdout
+    descriptor = process.stdout.fileno()
+    pending = b""
+    seen: list[str] = []
     while True:
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            if line.strip():
+                seen.append(line.decode())
+                yield json.loads(line)
         left = deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError("the driver did not react in time")
-        ready, _, _ = select.select([stream], [], [], left)
+            raise TimeoutError(f"the driver did not react in time; it printed {seen}")
+        ready, _, _ = select.select([descriptor], [], [], left)
         if not ready:
             continue
-        line = stream.readline()
-        if not line:
-            raise ConnectionError(f"the driver exited with {process.wait(timeout=5)} before reacting")
-        if line.strip():
-            yield json.loads(line)
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
+            status = process.wait(timeout=5)
+            raise ConnectionError(
+                f"the driver exited with {status} before reacting; it printed {[*seen, pending.decode()]}"
+            )
+        pending += chunk
 
 
 def run_driver(command: list[str], live: Centrifugo, scenario: Scenario) -> Reaction:
@@ -344,5 +358,20 @@ def js_spec(live: Centrifugo, scenario: Scenario, transport: str) -> str:
             "channel": scenario.channel,
             "sub_data": scenario.sub_data,
             "target": scenario.target,
+        }
+    )
+
+
+def go_spec(live: Centrifugo, scenario: Scenario) -> str:
+    """The scenario as godriver/main.go reads it (centrifuge-go has only WebSocket)."""
+    return json.dumps(
+        {
+            "url": live.ws_url,
+            "token": jwt({"sub": scenario.user}) if scenario.token else "",
+            "data": scenario.connect_data,
+            "channel": scenario.channel,
+            "sub_data": scenario.sub_data,
+            "target": scenario.target,
+            "timeout": 2 * SETTLE,
         }
     )

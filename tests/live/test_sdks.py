@@ -15,8 +15,9 @@ import pytest
 from tests.conformance.harness import SetupError, ensure_node_sdk
 
 from .differences import expected_reaction
-from .harness import Centrifugo
-from .scenarios import SCENARIOS, Reaction, Scenario, js_spec, predicted, run_driver, run_python, typed
+from .harness import Centrifugo, binary
+from .harness import SetupError as LiveSetupError
+from .scenarios import SCENARIOS, Reaction, Scenario, go_spec, js_spec, predicted, run_driver, run_python, typed
 
 HERE = Path(__file__).resolve().parent
 
@@ -27,6 +28,14 @@ def node() -> str:
         return ensure_node_sdk()
     except SetupError as error:
         pytest.fail(f"centrifuge-js setup: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def godriver() -> str:
+    try:
+        return str(binary("godriver"))
+    except LiveSetupError as error:
+        pytest.fail(f"centrifuge-go driver setup: {error}", pytrace=False)
 
 
 def _check(sdk: str, transport: str, scenario: Scenario, reaction: Reaction) -> None:
@@ -45,3 +54,8 @@ def test_centrifuge_python(server: Centrifugo, scenario: Scenario) -> None:
 def test_centrifuge_js(server: Centrifugo, node: str, scenario: Scenario, transport: str) -> None:
     command = [node, str(HERE / "js_live.mjs"), js_spec(server, scenario, transport)]
     _check("centrifuge-js", transport, scenario, run_driver(command, server, scenario))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+def test_centrifuge_go(server: Centrifugo, godriver: str, scenario: Scenario) -> None:
+    _check("centrifuge-go", "websocket", scenario, run_driver([godriver, go_spec(server, scenario)], server, scenario))
