@@ -101,6 +101,10 @@ def _same(transition: Callable[[], classify.Transition[Any]]) -> Callable[[str],
 
 
 _LONG = "x" * 124
+#: The longest reason a close frame carries: 123 bytes.
+_AT_LIMIT = "y" * 123
+#: A reason that is JSON, as the SDKs read disconnect advice from a close frame.
+_ADVICE = '{"reason": "advice", "reconnect": false}'
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
@@ -144,6 +148,20 @@ SCENARIOS: tuple[Scenario, ...] = (
         act=_api_disconnect(4500, _LONG),
     ),
     Scenario(
+        "disconnect.4500.reason-123-bytes",
+        "client",
+        _disconnect(4500, _AT_LIMIT),
+        "sdk-limit",
+        act=_api_disconnect(4500, _AT_LIMIT),
+    ),
+    Scenario(
+        "disconnect.4000.json-reason",
+        "client",
+        _disconnect(4000, _ADVICE),
+        "sdk-json",
+        act=_api_disconnect(4000, _ADVICE),
+    ),
+    Scenario(
         "connect.100.proxy-down",
         "client",
         _same(lambda: classify.on_connect_error(100, "internal server error", temporary=True)),
@@ -160,6 +178,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         connect_data=_proxy_error(1999, "banned"),
     ),
     Scenario(
+        "connect.1500.proxy-temporary",
+        "client",
+        _same(lambda: classify.on_connect_error(1500, "try later", temporary=True)),
+        "sdk-c1500",
+        token=False,
+        connect_data=_proxy_error(1500, "try later", temporary=True),
+    ),
+    Scenario(
         "subscribe.103.not-allowed",
         "sub",
         _same(lambda: classify.on_subscribe_error(103, "permission denied")),
@@ -173,6 +199,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         "sdk-s1000",
         channel="px:sdk",
         sub_data=_proxy_error(1000, "nope"),
+    ),
+    Scenario(
+        "subscribe.1001.proxy-temporary",
+        "sub",
+        _same(lambda: classify.on_subscribe_error(1001, "busy", temporary=True)),
+        "sdk-s1001",
+        channel="px:sdk-temporary",
+        sub_data=_proxy_error(1001, "busy", temporary=True),
     ),
     Scenario(
         "unsubscribe.2000.api",

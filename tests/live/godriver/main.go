@@ -20,8 +20,9 @@
 // Two more lines drive the test that runs it: {"event": "ready"} once the client is
 // connected and the subscription (if any) subscribed, and {"event": "reaction",
 // "target", "name", "code", "reason"} for the first connecting, disconnected,
-// subscribing or unsubscribed event of the target whose code is not 0 (0 marks the
-// Connect and Subscribe calls themselves). A server error after which the target
+// subscribing or unsubscribed event of the target, except a connecting or subscribing
+// event with code 0 (the Connect and Subscribe calls themselves; the driver never
+// calls Disconnect or Unsubscribe before the reaction, so a 0 there is the server's). A server error after which the target
 // stays in connecting or subscribing (a temporary error: the SDK retries) is the
 // reaction too, with the error's code and message, once the state has stayed put for
 // 300 ms. After the reaction the driver disconnects and exits 0. Without a reaction
@@ -87,7 +88,7 @@ func (d *driver) checkReady() {
 }
 
 func (d *driver) react(target, name string, code uint32, reason string) {
-	if code == 0 || target != d.target {
+	if target != d.target || (code == 0 && (name == "connecting" || name == "subscribing")) {
 		return
 	}
 	d.mu.Lock()
