@@ -162,6 +162,17 @@ SCENARIOS: tuple[Scenario, ...] = (
         act=_api_disconnect(4000, _ADVICE),
     ),
     Scenario(
+        "disconnect.4500.json-null-reason",
+        "client",
+        _disconnect(4500, "null"),
+        "sdk-null",
+        act=_api_disconnect(4500, "null"),
+    ),
+    Scenario("disconnect.1000.api", "client", _disconnect(1000, "bye"), "sdk-1000", act=_api_disconnect(1000, "bye")),
+    Scenario(
+        "disconnect.5000.api", "client", _disconnect(5000, "beyond"), "sdk-5000", act=_api_disconnect(5000, "beyond")
+    ),
+    Scenario(
         "connect.100.proxy-down",
         "client",
         _same(lambda: classify.on_connect_error(100, "internal server error", temporary=True)),
