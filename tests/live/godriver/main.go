@@ -22,10 +22,10 @@
 // "target", "name", "code", "reason"} for the first connecting, disconnected,
 // subscribing or unsubscribed event of the target, except a connecting or subscribing
 // event with code 0 (the Connect and Subscribe calls themselves; the driver never
-// calls Disconnect or Unsubscribe before the reaction, so a 0 there is the server's). A server error after which the target
-// stays in connecting or subscribing (a temporary error: the SDK retries) is the
-// reaction too, with the error's code and message, once the state has stayed put for
-// 300 ms. After the reaction the driver disconnects and exits 0. Without a reaction
+// calls Disconnect or Unsubscribe before the reaction, so a 0 there is the server's).
+// A server error after which the target stays in connecting or subscribing (a
+// temporary error: the SDK retries) is the reaction too, with the error's code and
+// message, once the state has stayed put for 300 ms. After the reaction the driver disconnects and exits 0. Without a reaction
 // within the timeout it prints {"event": "timeout"} and exits 1 (closing the client
 // then is not a reaction); a bad scenario exits 2 with the reason on standard error.
 // A first dial that fails is a "connect-returned" line, not an exit: the SDK retries.
