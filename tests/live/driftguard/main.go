@@ -19,7 +19,10 @@
 // value, read from the struct's declaration.
 //
 // Run it from tests/live (the module that pins both): it asks the go command, with
-// -mod=readonly, where the modules and packages are. Usage: driftguard [-C dir].
+// -mod=readonly, where the modules and packages are.
+//
+// Usage: driftguard [-C dir] [-library dir] [-server dir]; the last two read a copy of
+// a module's sources instead of the module cache's (the tests edit such copies).
 package main
 
 import (
@@ -659,7 +662,9 @@ func (l *loader) mapping(p *pkg, f *ast.File, function string, sw *ast.SwitchStm
 	return m, nil
 }
 
-func run(dir string) (map[string]any, error) {
+// run reads the pinned modules; libraryDir and serverDir, when not empty, stand in for
+// their folders in the module cache (the tests point them at edited copies).
+func run(dir, libraryDir, serverDir string) (map[string]any, error) {
 	env := append(os.Environ(), "GOFLAGS=-mod=readonly", "GOTOOLCHAIN=local")
 	l := &loader{dir: dir, pkgs: map[string]*pkg{}, goEnv: env}
 	library, err := l.module(libraryModule)
@@ -669,6 +674,12 @@ func run(dir string) (map[string]any, error) {
 	server, err := l.module(serverModule)
 	if err != nil {
 		return nil, err
+	}
+	if libraryDir != "" {
+		library.Dir = libraryDir
+	}
+	if serverDir != "" {
+		server.Dir = serverDir
 	}
 	lib, err := l.load(libraryModule, library.Dir)
 	if err != nil {
@@ -725,8 +736,10 @@ func run(dir string) (map[string]any, error) {
 
 func main() {
 	dir := flag.String("C", ".", "the folder of the Go module that pins both components (tests/live)")
+	libraryDir := flag.String("library", "", "read the library from this folder instead of the module cache")
+	serverDir := flag.String("server", "", "read Centrifugo from this folder instead of the module cache")
 	flag.Parse()
-	out, err := run(*dir)
+	out, err := run(*dir, *libraryDir, *serverDir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "driftguard:", err)
 		os.Exit(1)
