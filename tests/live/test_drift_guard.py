@@ -59,6 +59,16 @@ _ATTRIBUTES: Final[Mapping[str, frozenset[str]]] = {
     "api_errors": frozenset({"message", "http_status", "grpc_status"}),
 }
 
+#: The fields the Go sources must define for every code of a family: one that goes
+#: missing (a struct field dropped, a mapping switch moved) is a difference, not a
+#: field left out of the comparison.
+_REQUIRED: Final[Mapping[str, frozenset[str]]] = {
+    "errors": frozenset({"message", "temporary"}),
+    "unsubscribe_codes": frozenset({"reason"}),
+    "disconnects": frozenset({"reason"}),
+    "api_errors": frozenset({"message", "http_status", "grpc_status"}),
+}
+
 
 class _Missing(Enum):
     MISSING = "missing"
@@ -132,7 +142,8 @@ def go_tables(output: Mapping[str, object]) -> tuple[Tables, list[Drift]]:
     An unsubscribe code without an ``Unsubscribe`` value has no reason text in the
     sources; the server then sends none, so its reason is ``""``. A server API error's
     transport statuses come from the mapping switches; a case for a code that no
-    ``Error`` value defines is reported, and so is an error no switch maps.
+    ``Error`` value defines is reported. A field of :data:`_REQUIRED` that an entry
+    lacks is kept as :data:`MISSING`, so that the comparison reports it.
     """
     tables: Tables = {}
     problems: list[Drift] = []
@@ -152,9 +163,8 @@ def go_tables(output: Mapping[str, object]) -> tuple[Tables, list[Drift]]:
             fields["code"] = entry.get("name", MISSING)
             if family == "unsubscribe_codes":
                 fields.setdefault("reason", "")
-            if family == "api_errors":
-                for status in ("http_status", "grpc_status"):
-                    fields.setdefault(status, MISSING)
+            for required in _REQUIRED[family]:
+                fields.setdefault(required, MISSING)
             earlier = table.get(code)
             if earlier is not None and {k: v for k, v in earlier.items() if k != "code"} != {
                 k: v for k, v in fields.items() if k != "code"
@@ -399,6 +409,20 @@ def test_a_mapping_case_without_an_error_is_named(go_output: dict[str, object]) 
     maps = cast("list[dict[str, object]]", tampered["api_error_maps"])
     cast("dict[str, object]", maps[0]["cases"])["114"] = "INTERNAL"
     assert "api_errors code 114" in _one_failure(tampered)
+
+
+def test_a_field_gone_from_the_go_sources_is_named(go_output: dict[str, object]) -> None:
+    tampered = copy.deepcopy(go_output)
+    for entry in cast("list[dict[str, object]]", tampered["errors"]):
+        del entry["temporary"]
+    messages = check(tampered)
+    assert len(messages) == len(ErrorCode), messages
+    assert "errors code 113: temporary is <not defined> in the Go sources, True in the package" in messages
+    tampered = copy.deepcopy(go_output)
+    del _entry(tampered, "disconnects", 3001)["reason"]
+    assert _one_failure(tampered) == (
+        "disconnects code 3001: reason is <not defined> in the Go sources, 'shutdown' in the package"
+    )
 
 
 def test_a_new_go_field_is_named(go_output: dict[str, object]) -> None:
