@@ -177,6 +177,9 @@ def test_markdown_renders_every_entry(table: list[Difference]) -> None:
 
 
 def test_compact_markdown_names_each_sdk_where_it_changes(table: list[Difference]) -> None:
+    order = [entry["sdk"] for entry in table]
+    groups = [sdk for index, sdk in enumerate(order) if index == 0 or order[index - 1] != sdk]
+    assert len(groups) == len(set(groups)), f"keep each SDK's entries together in differences.json: {groups}"
     lines = markdown(compact=True).splitlines()
     assert lines[:2] == ["| SDK | case | difference |", "| --- | --- | --- |"]
     assert len(lines) == 2 + len(table)

@@ -86,6 +86,7 @@ type confCase struct {
 	graceArmed        bool
 	graceDone         bool
 	done              bool
+	result            map[string]any
 	settled           chan struct{}
 	tokens            int
 	subTokens         int
@@ -235,14 +236,14 @@ func (c *confCase) restart() {
 	}
 }
 
-// finish ends the case once; the caller holds mu.
-func (c *confCase) finish(timedOut bool) map[string]any {
+// finish ends the case once, and keeps its record; the caller holds mu.
+func (c *confCase) finish(timedOut bool) {
 	if c.done {
-		return nil
+		return
 	}
 	c.done = true
 	close(c.settled)
-	return map[string]any{
+	c.result = map[string]any{
 		"id":                 c.spec.ID,
 		"events":             c.events,
 		"timed_out":          timedOut,
@@ -353,24 +354,13 @@ func runConformanceCase(spec confSpec, settle time.Duration) map[string]any {
 
 	timer := time.NewTimer(settle)
 	defer timer.Stop()
-	var result map[string]any
 	select {
 	case <-c.settled:
 	case <-timer.C:
 	}
 	c.mu.Lock()
-	if c.done {
-		// Settled: finish built the result; rebuild it from the same fields.
-		result = map[string]any{
-			"id":                 spec.ID,
-			"events":             c.events,
-			"timed_out":          false,
-			"final_client_state": c.clientState,
-			"final_sub_state":    c.subState,
-		}
-	} else {
-		result = c.finish(true)
-	}
+	c.finish(true) // a no-op when the case settled
+	result := c.result
 	c.mu.Unlock()
 
 	closed := make(chan struct{})
