@@ -3,6 +3,8 @@
 //
 // Usage: godriver '<scenario JSON>'
 //
+// (or godriver conformance <cases.json> <results.json>: see conformance.go.)
+//
 // The scenario is {"url": "ws://127.0.0.1:PORT/connection/websocket", "token": "..."
 // or "", "data": ..., "channel": "..." or null, "sub_data": ..., "target": "client" or
 // "sub", "timeout": seconds}. Data values are sent as JSON, as the JSON protocol
@@ -154,6 +156,9 @@ func jsonBytes(raw json.RawMessage) []byte {
 }
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "conformance" {
+		os.Exit(runConformance(os.Args[2:]))
+	}
 	if len(os.Args) != 2 {
 		fail(2, "usage: godriver '<scenario JSON>'")
 	}
