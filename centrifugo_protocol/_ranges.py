@@ -16,9 +16,9 @@ Rules kept here:
   below that it ends the subscription.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Hashable, Mapping
 from itertools import islice
-from typing import Final, NoReturn, cast
+from typing import Final, Generic, NoReturn, TypeVar, cast
 
 __all__ = [
     "APP_ERROR_CODES",
@@ -110,6 +110,62 @@ class Frozen:
 
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
+
+# --- The memo ----------------------------------------------------------------------------
+
+#: How many answers a memo holds besides the ones it always keeps. Keys come from
+#: untrusted peers, so every memo is bounded.
+MEMO_LIMIT: Final = 1024
+
+_KeyT = TypeVar("_KeyT", bound=Hashable)
+_ValueT = TypeVar("_ValueT")
+
+# Every memo, so that tests can start from fresh ones.
+_MEMOS: list["Memo[Hashable, object]"] = []
+
+
+class Memo(dict[_KeyT, _ValueT], Generic[_KeyT, _ValueT]):
+    """Answers given before, handed out again: the one memo of every lookup and event.
+
+    A hot path reads ``memo[key]``, a plain dict read, and only with a key of exactly
+    the types it was made from (so that ``3012.0`` or ``0`` for ``False`` can never
+    find the answer for ``3012`` or ``False``). A miss calls ``answer(key)``, which
+    checks and decides, and remembers the result when :meth:`admits` the key. Past
+    :data:`MEMO_LIMIT` answers the memo starts again from the entries it keeps; a
+    reader that misses an entry meanwhile is answered afresh, with the same answer.
+    """
+
+    __slots__ = ("_answer", "_kept")
+
+    def __init__(self, answer: Callable[[_KeyT], _ValueT], kept: Mapping[_KeyT, _ValueT] | None = None) -> None:
+        self._answer = answer
+        self._kept: dict[_KeyT, _ValueT] = {} if kept is None else dict(kept)
+        super().__init__(self._kept)
+        _MEMOS.append(cast("Memo[Hashable, object]", self))
+
+    def __missing__(self, key: _KeyT) -> _ValueT:
+        value = self._answer(key)
+        if self.admits(key):
+            if len(self) >= len(self._kept) + MEMO_LIMIT:
+                self.reset()
+            self[key] = value
+        return value
+
+    def admits(self, key: _KeyT) -> bool:
+        """Whether the answer for ``key`` may be remembered (every key, unless overridden)."""
+        return True
+
+    def reset(self) -> None:
+        """Forget every answer except the kept ones."""
+        self.clear()
+        self.update(self._kept)
+
+
+def reset_memos() -> None:
+    """Forget what every memo learnt (tests start from here)."""
+    for memo in _MEMOS:
+        memo.reset()
 
 
 # --- The boundary ------------------------------------------------------------------------
