@@ -36,6 +36,7 @@ from ._ranges import (
     SERVER_TERMINAL_DISCONNECT_CODES,
     TRANSPORT_CLOSE_CODES,
     UNSUBSCRIBE_CODES,
+    WS_MESSAGE_TOO_BIG,
     Frozen,
     Memo,
     check_code,
@@ -191,6 +192,8 @@ class _Unknown(Frozen):
 
     Immutable, hashable, equal when the family and the code are equal, picklable, and
     never equal to an ``int``: they are answers about a code, not codes themselves.
+    Otherwise they stand in for members: ``str()``, ``format()`` (with format specs),
+    ``%d``, ``int()`` and ``operator.index()`` give the number, and ``name`` is ``None``.
     """
 
     __slots__ = ("_code",)
@@ -213,6 +216,26 @@ class _Unknown(Frozen):
     @property
     def code(self) -> int:
         """The numeric code as a plain ``int``."""
+        return self._code
+
+    @property
+    def name(self) -> None:
+        """``None``: an unknown code has no member name (a member's ``name`` is a ``str``)."""
+        return None
+
+    # Shown and converted as the number, like the members, so that an f-string, a
+    # ``%d`` in a log call, ``int()`` and ``operator.index()`` treat both alike. Not an
+    # ``int`` subclass all the same: equality with ints and the closed unions stay.
+    def __str__(self) -> str:
+        return str(self._code)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self._code, format_spec)
+
+    def __int__(self) -> int:
+        return self._code
+
+    def __index__(self) -> int:
         return self._code
 
     def __eq__(self, other: object) -> bool:
@@ -285,9 +308,10 @@ def unknown_of(family: type[_MemberT]) -> "Callable[[type[_UnknownT]], type[_Unk
 class ErrorCode(CodeEnum):
     """Error codes in the server's replies to client commands (100-113).
 
-    Each member's ``message`` and ``temporary`` are the server's defaults. A proxy may
-    reuse a code with its own message, so in a reply the wire's message and
-    ``temporary`` flag win over these.
+    Each member's ``message`` and ``default_temporary`` (also spelt ``temporary``) are
+    the server's defaults. A proxy may reuse a code with its own message, so in a reply
+    the wire's message and ``temporary`` flag win over these: read them, and
+    ``retryable``, from :class:`~centrifugo_protocol.wire.ReplyError`.
     """
 
     _message: str
@@ -299,8 +323,18 @@ class ErrorCode(CodeEnum):
         return self._message
 
     @property
+    def default_temporary(self) -> bool:
+        """Whether the server marks this error temporary by default (worth retrying).
+
+        A default, not what a reply says: a reply carries its own flag, which wins
+        (:attr:`wire.ReplyError.temporary <centrifugo_protocol.wire.ReplyError.temporary>`,
+        and :attr:`~centrifugo_protocol.wire.ReplyError.retryable` for "retry or not").
+        """
+        return self._temporary
+
+    @property
     def temporary(self) -> bool:
-        """Whether the server marks this error as temporary (worth retrying)."""
+        """The same as :attr:`default_temporary`, the server's default flag for this code."""
         return self._temporary
 
     if TYPE_CHECKING:  # given by @unknown_of below, as to every family
@@ -645,20 +679,33 @@ class UnknownDisconnectCode(_Unknown):
     """A disconnect code that :class:`DisconnectCode` does not list.
 
     ``reconnect`` follows the protocol's rule for every code: terminal in 3500-3999 and
-    4500-4999, reconnect everywhere else (4000-4499 and 5000 up included).
+    4500-4999, reconnect everywhere else (4000-4499 and 5000 up included), except for
+    the WebSocket close code 1009, after which the client stops.
     """
 
     __slots__ = ()
 
     @property
     def reconnect(self) -> bool:
-        """Whether the client reconnects after this code."""
-        return disconnect_reconnects(self._code)
+        """Whether the client reconnects after this code.
+
+        False for 1009: a close frame is the only way a transport close code reaches
+        a client, and one with 1009 (message too big) stops it, as
+        :func:`~centrifugo_protocol.classify.on_close` says.
+        """
+        code = self._code
+        return code != WS_MESSAGE_TOO_BIG and disconnect_reconnects(code)
 
     @property
     def description(self) -> str:
         """Which band the code falls in, and what that means for a client."""
         code = self._code
+        if code == WS_MESSAGE_TOO_BIG:
+            return (
+                "WebSocket close code 1009 (message too big), not a Centrifugo disconnect code: a message "
+                "was larger than the transport accepts. A close frame with it stops the client, which "
+                "reports client code 3 (message size limit exceeded) and does not reconnect."
+            )
         if code in TRANSPORT_CLOSE_CODES:
             band = "A transport close code (below 3000), not a Centrifugo disconnect code"
         elif code in SERVER_RECONNECT_DISCONNECT_CODES or code in SERVER_TERMINAL_DISCONNECT_CODES:

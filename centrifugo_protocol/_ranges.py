@@ -61,6 +61,10 @@ SERVER_TERMINAL_DISCONNECT_CODES: Final = range(3500, 4000)
 APP_RECONNECT_DISCONNECT_CODES: Final = range(4000, 4500)
 #: Application (proxy) disconnect codes after which the client stops for good.
 APP_TERMINAL_DISCONNECT_CODES: Final = range(4500, 5000)
+#: WebSocket close code 1009, "message too big": a close frame with it stops the
+#: client whatever the range rule says (the SDKs report it as their code 3, "message
+#: size limit exceeded").
+WS_MESSAGE_TOO_BIG: Final = 1009
 #: Longest custom disconnect reason an application may send, in ASCII characters:
 #: Centrifugo's documented limit for proxies' disconnect reasons. The transport allows
 #: more (see :data:`MAX_CLOSE_REASON_BYTES`), but only this much is promised to work.

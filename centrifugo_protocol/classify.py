@@ -64,6 +64,7 @@ from ._ranges import (
     APP_ERROR_CODES,
     CLIENT_SIDE_ERROR_CODES,
     TRANSPORT_CLOSE_CODES,
+    WS_MESSAGE_TOO_BIG,
     Frozen,
     Memo,
     check_code,
@@ -258,9 +259,6 @@ _SUBSCRIBING: Final = SubscriptionState.SUBSCRIBING
 _UNSUBSCRIBED: Final = SubscriptionState.UNSUBSCRIBED
 _SUBSCRIBED: Final = SubscriptionState.SUBSCRIBED
 
-#: WebSocket close code 1009, "message too big".
-_WS_MESSAGE_TOO_BIG: Final = 1009
-
 
 def _decide_disconnect(code: int, reason: str, reconnect: bool | None = None) -> Transition[ClientState]:
     if reconnect is None:
@@ -272,7 +270,7 @@ def _decide_disconnect(code: int, reason: str, reconnect: bool | None = None) ->
 def _decide_close(code: int, reason: str) -> Transition[ClientState]:
     advice = _v1_advice(reason)
     if code in TRANSPORT_CLOSE_CODES:
-        if code == _WS_MESSAGE_TOO_BIG:  # too big to retry, whatever any advice says
+        if code == WS_MESSAGE_TOO_BIG:  # too big to retry, whatever any advice says
             too_big = DisconnectedCode.MESSAGE_SIZE_LIMIT
             return Transition(_DISCONNECTED, too_big.code, too_big.reason)
         closed = ConnectingCode.TRANSPORT_CLOSED
