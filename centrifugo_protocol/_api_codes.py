@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, final
 
 # The shared machinery of every family's lookup() and unknown codes, reused so that
 # this family behaves like the others (checks, error messages, memo bound, equality).
-from ._codes import CodeEnum, _Unknown, row, unknown_of  # pyright: ignore[reportPrivateUsage]
+from ._codes import MessageCodeEnum, _Unknown, row, unknown_of  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
     from http import HTTPStatus
@@ -24,21 +24,15 @@ __all__ = ["ApiErrorCode", "UnknownApiErrorCode"]
 
 
 @unique
-class ApiErrorCode(CodeEnum):
+class ApiErrorCode(MessageCodeEnum):
     """Error codes of the server HTTP and gRPC API, with their transport statuses.
 
     Some numbers mean something else here than in :class:`ErrorCode`: 104 is "not
     found" and 113 is "conflict" in the server API.
     """
 
-    _message: str
     _http_status: int
     _grpc_status: str
-
-    @property
-    def message(self) -> str:
-        """The server's message for this code, exactly as on the wire."""
-        return self._message
 
     @property
     def http_status(self) -> HTTPStatus:

@@ -23,6 +23,8 @@ subclasses, so that ``Family | UnknownFamily`` is a closed union a type checker 
 check a ``match`` against.
 """
 
+from __future__ import annotations
+
 from enum import IntEnum, unique
 from typing import TYPE_CHECKING, ClassVar, Final, NoReturn, TypeVar, cast, final
 
@@ -116,7 +118,7 @@ class CodeEnum(IntEnum):
     _value_: int
     _description: str
 
-    def __new__(cls, value: int) -> "Self":
+    def __new__(cls, value: int) -> Self:
         row = cast("Row", value)  # enum passes only class-body rows here; see Row
         member = int.__new__(cls, row)
         member._value_ = int(row)
@@ -187,6 +189,19 @@ class ReasonCodeEnum(CodeEnum):
         return self._reason
 
 
+class MessageCodeEnum(CodeEnum):
+    """A code family whose members carry the server's message text (reply errors, and
+    the server API's errors)."""
+
+    _message: str
+
+    @property
+    def message(self) -> str:
+        """The server's message for this code, exactly as it sends it (a proxy may send
+        its own text with the code)."""
+        return self._message
+
+
 class _Unknown(Frozen):
     """Shared machinery of the ``Unknown...`` value objects.
 
@@ -249,7 +264,7 @@ class _Unknown(Frozen):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._code})"
 
-    def __reduce__(self) -> "tuple[type[Self], tuple[int]]":
+    def __reduce__(self) -> tuple[type[Self], tuple[int]]:
         return (type(self), (self._code,))
 
 
@@ -258,10 +273,10 @@ _UnknownT = TypeVar("_UnknownT", bound=_Unknown)
 
 
 # Each family's lookup memo, for tests to look into.
-_LOOKUP_MEMOS: Final[dict[type[CodeEnum], "Memo[int, object]"]] = {}
+_LOOKUP_MEMOS: Final[dict[type[CodeEnum], Memo[int, object]]] = {}
 
 
-def unknown_of(family: type[_MemberT]) -> "Callable[[type[_UnknownT]], type[_UnknownT]]":
+def unknown_of(family: type[_MemberT]) -> Callable[[type[_UnknownT]], type[_UnknownT]]:
     """Join ``family`` and the ``Unknown...`` class below it: the one way every family is made.
 
     It gives the family its ``lookup()`` and its memo (every member, plus a bounded
@@ -274,18 +289,22 @@ def unknown_of(family: type[_MemberT]) -> "Callable[[type[_UnknownT]], type[_Unk
         where = f"{family.__name__}.lookup()"
         members = family._value2member_map_
 
-        def answer(code: int) -> "_MemberT | _UnknownT":
+        def answer(code: int) -> _MemberT | _UnknownT:
             value = check_code(code, where)
             member = members.get(value)
             return unknown(value) if member is None else cast("_MemberT", member)
 
         memo: Memo[int, _MemberT | _UnknownT] = Memo(answer, {member.value: member for member in family})
         _LOOKUP_MEMOS[family] = cast("Memo[int, object]", memo)
+        answers, miss = memo.answers, memo.miss
 
-        def lookup(code: int) -> "_MemberT | _UnknownT":
+        def lookup(code: int) -> _MemberT | _UnknownT:
             if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-                return memo[code]
-            return memo[check_code(code, where)]  # an int subclass is memoized by its exact value
+                try:
+                    return answers[code]
+                except KeyError:
+                    return miss(code)
+            return lookup(check_code(code, where))  # an int subclass is memoized by its exact value
 
         lookup.__qualname__ = f"{family.__name__}.lookup"
         lookup.__module__ = "centrifugo_protocol"
@@ -305,7 +324,7 @@ def unknown_of(family: type[_MemberT]) -> "Callable[[type[_UnknownT]], type[_Unk
 
 
 @unique
-class ErrorCode(CodeEnum):
+class ErrorCode(MessageCodeEnum):
     """Error codes in the server's replies to client commands (100-113).
 
     Each member's ``message`` and ``default_temporary`` (also spelt ``temporary``) are
@@ -314,13 +333,7 @@ class ErrorCode(CodeEnum):
     ``retryable``, from :class:`~centrifugo_protocol.wire.ReplyError`.
     """
 
-    _message: str
     _temporary: bool
-
-    @property
-    def message(self) -> str:
-        """The server's default message for this code, exactly as on the wire."""
-        return self._message
 
     @property
     def default_temporary(self) -> bool:
@@ -340,7 +353,7 @@ class ErrorCode(CodeEnum):
     if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
         @staticmethod
-        def lookup(code: int) -> "ErrorCode | UnknownErrorCode":
+        def lookup(code: int) -> ErrorCode | UnknownErrorCode:
             """The member for ``code``, or an :class:`UnknownErrorCode` for any other code."""
             ...
 
@@ -433,7 +446,7 @@ class UnsubscribeCode(ReasonCodeEnum):
     if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
         @staticmethod
-        def lookup(code: int) -> "UnsubscribeCode | UnknownUnsubscribeCode":
+        def lookup(code: int) -> UnsubscribeCode | UnknownUnsubscribeCode:
             """The member for ``code``, or an :class:`UnknownUnsubscribeCode` for any other code."""
             ...
 
@@ -481,7 +494,7 @@ class DisconnectCode(ReasonCodeEnum):
     if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
         @staticmethod
-        def lookup(code: int) -> "DisconnectCode | UnknownDisconnectCode":
+        def lookup(code: int) -> DisconnectCode | UnknownDisconnectCode:
             """The member for ``code``, or an :class:`UnknownDisconnectCode` for any other code."""
             ...
 

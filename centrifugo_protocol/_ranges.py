@@ -16,6 +16,8 @@ Rules kept here:
   below that it ends the subscription.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Collection, Hashable, Mapping
 from itertools import islice
 from typing import Final, Generic, NoReturn, TypeVar, cast
@@ -126,44 +128,70 @@ _KeyT = TypeVar("_KeyT", bound=Hashable)
 _ValueT = TypeVar("_ValueT")
 
 # Every memo, so that tests can start from fresh ones.
-_MEMOS: list["Memo[Hashable, object]"] = []
+_MEMOS: list[Memo[Hashable, object]] = []
 
 
-class Memo(dict[_KeyT, _ValueT], Generic[_KeyT, _ValueT]):
+class Memo(Generic[_KeyT, _ValueT]):
     """Answers given before, handed out again: the one memo of every lookup and event.
 
-    A hot path reads ``memo[key]``, a plain dict read, and only with a key of exactly
-    the types it was made from (so that ``3012.0`` or ``0`` for ``False`` can never
-    find the answer for ``3012`` or ``False``). A miss calls ``answer(key)``, which
-    checks and decides, and remembers the result when :meth:`admits` the key. Past
-    :data:`MEMO_LIMIT` answers the memo starts again from the entries it keeps; a
-    reader that misses an entry meanwhile is answered afresh, with the same answer.
+    A hot path reads ``memo.answers[key]``, a plain dict read, and only with a key of
+    exactly the types it was made from (so that ``3012.0`` or ``0`` for ``False`` can
+    never find the answer for ``3012`` or ``False``); on a miss it calls :meth:`miss`,
+    which asks ``answer(key)`` (the checks and the decision) and remembers the result
+    when ``admits(key)`` allows it (always, without ``admits``). Past
+    :data:`MEMO_LIMIT` answers the memo starts again from the entries it keeps, in
+    place; a reader that misses an entry meanwhile is answered afresh, with the same
+    answer.
     """
 
-    __slots__ = ("_answer", "_kept")
+    __slots__ = ("_admits", "_answer", "_kept", "answers")
 
-    def __init__(self, answer: Callable[[_KeyT], _ValueT], kept: Mapping[_KeyT, _ValueT] | None = None) -> None:
+    def __init__(
+        self,
+        answer: Callable[[_KeyT], _ValueT],
+        kept: Mapping[_KeyT, _ValueT] | None = None,
+        answers: dict[_KeyT, _ValueT] | None = None,
+        admits: Callable[[_KeyT], bool] | None = None,
+    ) -> None:
         self._answer = answer
+        self._admits = admits
         self._kept: dict[_KeyT, _ValueT] = {} if kept is None else dict(kept)
-        super().__init__(self._kept)
+        #: The answers, by key: a plain dict unless the caller gives its own.
+        self.answers: dict[_KeyT, _ValueT] = {} if answers is None else answers
+        self.answers.update(self._kept)
         _MEMOS.append(cast("Memo[Hashable, object]", self))
 
-    def __missing__(self, key: _KeyT) -> _ValueT:
+    def miss(self, key: _KeyT) -> _ValueT:
+        """Answer ``key``, which :attr:`answers` does not hold, and remember the answer."""
         value = self._answer(key)
-        if self.admits(key):
-            if len(self) >= len(self._kept) + MEMO_LIMIT:
+        if self._admits is None or self._admits(key):
+            answers = self.answers
+            if len(answers) >= len(self._kept) + MEMO_LIMIT:
                 self.reset()
-            self[key] = value
+            answers[key] = value
         return value
-
-    def admits(self, key: _KeyT) -> bool:
-        """Whether the answer for ``key`` may be remembered (every key, unless overridden)."""
-        return True
 
     def reset(self) -> None:
         """Forget every answer except the kept ones."""
-        self.clear()
-        self.update(self._kept)
+        self.answers.clear()
+        self.answers.update(self._kept)
+
+
+class SelfAnswering(dict[_KeyT, _ValueT]):
+    """A memo's :attr:`~Memo.answers` that asks the memo itself on a miss.
+
+    For hot paths that should read an answer with one subscript and nothing else; a
+    plain dict read is a little faster, so the lookups, the hottest path, use one.
+    """
+
+    __slots__ = ("_miss",)
+
+    def __init__(self, miss: Callable[[_KeyT], _ValueT]) -> None:
+        super().__init__()
+        self._miss = miss
+
+    def __missing__(self, key: _KeyT) -> _ValueT:
+        return self._miss(key)
 
 
 def reset_memos() -> None:

@@ -67,6 +67,7 @@ from ._ranges import (
     WS_MESSAGE_TOO_BIG,
     Frozen,
     Memo,
+    SelfAnswering,
     check_code,
     check_flag,
     check_text,
@@ -252,19 +253,14 @@ _ERROR_REPLY_CODES: Final = range(CLIENT_SIDE_ERROR_CODES.stop, APP_ERROR_CODES.
 
 # --- The decisions: one function per event. Inputs are already checked. ---------------
 
-_CONNECTING: Final = ClientState.CONNECTING
-_DISCONNECTED: Final = ClientState.DISCONNECTED
-_CONNECTED: Final = ClientState.CONNECTED
-_SUBSCRIBING: Final = SubscriptionState.SUBSCRIBING
-_UNSUBSCRIBED: Final = SubscriptionState.UNSUBSCRIBED
-_SUBSCRIBED: Final = SubscriptionState.SUBSCRIBED
-
 
 def _decide_disconnect(code: int, reason: str, reconnect: bool | None = None) -> Transition[ClientState]:
     if reconnect is None:
         reconnect = disconnect_reconnects(code)
     invalidated = code == DisconnectCode.STATE_INVALIDATED
-    return Transition(_CONNECTING if reconnect else _DISCONNECTED, code, reason, invalidated, invalidated)
+    return Transition(
+        ClientState.CONNECTING if reconnect else ClientState.DISCONNECTED, code, reason, invalidated, invalidated
+    )
 
 
 def _decide_close(code: int, reason: str) -> Transition[ClientState]:
@@ -272,10 +268,10 @@ def _decide_close(code: int, reason: str) -> Transition[ClientState]:
     if code in TRANSPORT_CLOSE_CODES:
         if code == WS_MESSAGE_TOO_BIG:  # too big to retry, whatever any advice says
             too_big = DisconnectedCode.MESSAGE_SIZE_LIMIT
-            return Transition(_DISCONNECTED, too_big.code, too_big.reason)
+            return Transition(ClientState.DISCONNECTED, too_big.code, too_big.reason)
         closed = ConnectingCode.TRANSPORT_CLOSED
         reconnect = True if advice is None else advice[0]
-        return Transition(_CONNECTING if reconnect else _DISCONNECTED, closed.code, closed.reason)
+        return Transition(ClientState.CONNECTING if reconnect else ClientState.DISCONNECTED, closed.code, closed.reason)
     if advice is None:
         return _decide_disconnect(code, reason)
     return _decide_disconnect(code, advice[1], advice[0])
@@ -283,20 +279,20 @@ def _decide_close(code: int, reason: str) -> Transition[ClientState]:
 
 def _decide_connect_error(code: int, message: str, temporary: bool) -> Transition[ClientState]:
     if code == ErrorCode.TOKEN_EXPIRED:
-        return Transition(_CONNECTING, code, message, refresh_token=True)
+        return Transition(ClientState.CONNECTING, code, message, refresh_token=True)
     if code in CLIENT_SIDE_ERROR_CODES or temporary:
-        return Transition(_CONNECTING, code, message)
-    return Transition(_DISCONNECTED, code, message)
+        return Transition(ClientState.CONNECTING, code, message)
+    return Transition(ClientState.DISCONNECTED, code, message)
 
 
 def _decide_refresh_error(code: int, message: str, temporary: bool) -> Transition[ClientState]:
     retry = code in CLIENT_SIDE_ERROR_CODES or temporary
-    return Transition(_CONNECTED if retry else _DISCONNECTED, code, message)
+    return Transition(ClientState.CONNECTED if retry else ClientState.DISCONNECTED, code, message)
 
 
 def _decide_unsubscribe(code: int, reason: str) -> Transition[SubscriptionState]:
     invalidated = code == UnsubscribeCode.STATE_INVALIDATED
-    state = _SUBSCRIBING if unsubscribe_resubscribes(code) else _UNSUBSCRIBED
+    state = SubscriptionState.SUBSCRIBING if unsubscribe_resubscribes(code) else SubscriptionState.UNSUBSCRIBED
     return Transition(state, code, reason, invalidated, invalidated)
 
 
@@ -306,23 +302,23 @@ def _decide_subscribe_error(
     # 112 comes first: an application that can rebuild the state starts over from
     # scratch, whether or not the error says it is temporary.
     if code == ErrorCode.UNRECOVERABLE_POSITION and can_rebuild_state:
-        return Transition(_SUBSCRIBING, code, message, invalidate_state=True)
+        return Transition(SubscriptionState.SUBSCRIBING, code, message, invalidate_state=True)
     if code == ErrorCode.TOKEN_EXPIRED:
-        return Transition(_SUBSCRIBING, code, message, refresh_token=True)
+        return Transition(SubscriptionState.SUBSCRIBING, code, message, refresh_token=True)
     if code in CLIENT_SIDE_ERROR_CODES or temporary:
-        return Transition(_SUBSCRIBING, code, message)
-    return Transition(_UNSUBSCRIBED, code, message)
+        return Transition(SubscriptionState.SUBSCRIBING, code, message)
+    return Transition(SubscriptionState.UNSUBSCRIBED, code, message)
 
 
 def _decide_subscription_refresh_error(code: int, message: str, temporary: bool) -> Transition[SubscriptionState]:
     retry = code in CLIENT_SIDE_ERROR_CODES or temporary
-    return Transition(_SUBSCRIBED if retry else _UNSUBSCRIBED, code, message)
+    return Transition(SubscriptionState.SUBSCRIBED if retry else SubscriptionState.UNSUBSCRIBED, code, message)
 
 
 # Leaving connected puts every subscription back to subscribing, reported with
 # client code 1; one answer serves every subscription.
 _CONNECTION_LOST: Final = Transition(
-    _SUBSCRIBING, SubscribingCode.TRANSPORT_CLOSED.code, SubscribingCode.TRANSPORT_CLOSED.reason
+    SubscriptionState.SUBSCRIBING, SubscribingCode.TRANSPORT_CLOSED.code, SubscribingCode.TRANSPORT_CLOSED.reason
 )
 
 
@@ -368,8 +364,9 @@ _MEMO_TEXT_LIMIT: Final = 256
 _NO_TEXT: Final = ""
 
 
-class _Event(Memo["Hashable", Transition[_StateT]]):
-    """The memo of one event: its answers, and how to check and decide the others."""
+class _Event(SelfAnswering["Hashable", Transition[_StateT]]):
+    """One event's answers, which ask the event's :class:`Memo` on a miss, and how to
+    check arguments of any type and decide."""
 
     __slots__ = ("_decide", "_defaults", "_names", "_where")
     _where: str
@@ -378,8 +375,9 @@ class _Event(Memo["Hashable", Transition[_StateT]]):
     _defaults: tuple[object, ...]
 
     def __init__(self, where: str, decide: Callable[..., Transition[_StateT]], **defaults: object) -> None:
-        # mypy cannot match a bound method to a constrained type variable here.
-        super().__init__(self._decide_key)  # type: ignore[arg-type]
+        memo = Memo(self._decide_key, answers=self, admits=_keeps)
+        # mypy cannot match the memo's method to a constrained type variable here.
+        super().__init__(memo.miss)  # type: ignore[arg-type]
         self._where = where
         self._decide = decide
         self._names = tuple(defaults)
@@ -390,15 +388,17 @@ class _Event(Memo["Hashable", Transition[_StateT]]):
         code, *options = (key, *self._defaults) if type(key) is int else cast("tuple[int, ...]", key)
         return self._decide(check_code(code, self._where), *options)
 
-    def admits(self, key: Hashable) -> bool:
-        return type(key) is int or len(cast("tuple[int, str]", key)[1]) <= _MEMO_TEXT_LIMIT
-
     def checked(self, code: object, text: object, *flags: object) -> Transition[_StateT]:
         """Check arguments of any type, text first and then the flags, and decide."""
         where, (text_name, *flag_names) = self._where, self._names
         checked = [check_code(code, where), check_text(text, where, text_name)]
         checked += (check_flag(flag, where, name) for flag, name in zip(flags, flag_names, strict=True))
         return self._decide(*checked)
+
+
+def _keeps(key: Hashable) -> bool:
+    """Whether an answer may be remembered: never one keyed by a long text."""
+    return type(key) is int or len(cast("tuple[int, str]", key)[1]) <= _MEMO_TEXT_LIMIT
 
 
 _DISCONNECTS: Final = _Event("on_disconnect()", _decide_disconnect, reason=_NO_TEXT)

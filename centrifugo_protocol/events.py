@@ -114,7 +114,7 @@ EventCode: TypeAlias = (
 )
 
 
-class Code(Protocol):
+class Code(Protocol):  # pragma: no cover (a protocol's method bodies never run)
     """What every code has, member or ``Unknown...`` value, of every family.
 
     Annotate with it where any code will do, in logging or metrics for example; it
@@ -139,9 +139,13 @@ class Code(Protocol):
         """What the code means, in plain words."""
         ...
 
-    def __int__(self) -> int: ...
+    def __int__(self) -> int:
+        """The number, as ``int(code)``."""
+        ...
 
-    def __index__(self) -> int: ...
+    def __index__(self) -> int:
+        """The number, as ``operator.index(code)``, which ``%d`` uses too."""
+        ...
 
 
 # The first code of each band, as plain ints: the per-event work is then one type

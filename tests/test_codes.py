@@ -273,7 +273,7 @@ def test_lookup_bounds_are_inclusive() -> None:
 
 
 def memo_of(family: Any) -> dict[int, object]:
-    return _codes._LOOKUP_MEMOS[family]
+    return _codes._LOOKUP_MEMOS[family].answers
 
 
 def test_lookup_memo_of_unknown_codes_is_bounded() -> None:

@@ -80,7 +80,9 @@ def sdk_fields(transition: Transition[Any]) -> spec.Outcome:
 
 
 def classify_memos() -> list[dict[Any, Any]]:
-    return [value for name, value in vars(classify).items() if name.isupper() and isinstance(value, _ranges.Memo)]
+    return [
+        value for name, value in vars(classify).items() if name.isupper() and isinstance(value, _ranges.SelfAnswering)
+    ]
 
 
 class Findings:
@@ -212,7 +214,7 @@ def test_memos_give_the_single_threaded_answers_under_threads() -> None:
     assert all(count > 0 for count in findings.counts)
     # Afterwards every memo still holds every member, and no more than its bound.
     for family in (ErrorCode, UnsubscribeCode, DisconnectCode, ApiErrorCode):
-        memo: dict[int, Any] = _codes._LOOKUP_MEMOS[family]
+        memo: dict[int, Any] = _codes._LOOKUP_MEMOS[family].answers
         assert all(memo[member.code] is member for member in family)
         assert len(memo) <= len(family) + _ranges.MEMO_LIMIT
     for answers in classify_memos():
