@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from centrifugo_protocol import DisconnectCode, UnsubscribeCode, classify, wire
+from centrifugo_protocol import DisconnectCode, UnsubscribeCode, _ranges, classify, wire
 from centrifugo_protocol.classify import ClientState, SubscriptionState, Transition
 
 from . import spec
@@ -531,9 +531,9 @@ def test_memo_does_not_confuse_equal_values_of_other_types() -> None:
 
 def test_memo_is_bounded_in_entries_and_text_length() -> None:
     memo = classify._CLOSES
-    for i in range(3 * classify._MEMO_LIMIT):
+    for i in range(3 * _ranges.MEMO_LIMIT):
         classify.on_close(4000 + i % 1000, f"reason {i}")
-        assert len(memo) <= classify._MEMO_LIMIT
+        assert len(memo) <= _ranges.MEMO_LIMIT
     memo.clear()
     long_reason = "x" * (classify._MEMO_TEXT_LIMIT + 1)
     assert classify.on_close(4001, long_reason).reason == long_reason
