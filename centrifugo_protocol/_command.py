@@ -77,8 +77,7 @@ class Parser(argparse.ArgumentParser):
     def _print_message(self, message: str, file: object = None) -> None:
         # argparse prints only help, usage and version text here (errors go to exit()),
         # and passes None for a standard output that is closed.
-        if message:
-            write(message)
+        write(message)
 
 
 # --- Codes --------------------------------------------------------------------------------
@@ -224,10 +223,7 @@ def run(body: Callable[[], int], prog: str) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
-    except OSError as error:
-        if error.errno == errno.EPIPE:  # some streams raise a plain OSError for it
-            _silence_stdout()
-            return EXIT_BROKEN_PIPE
+    except OSError as error:  # OSError(EPIPE, ...) is a BrokenPipeError: not here
         reason = error.strerror or str(error)
     _silence_stdout()
     say(f"{prog}: error: cannot write the output: {reason}")

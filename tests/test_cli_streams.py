@@ -224,7 +224,7 @@ def use_stdout(monkeypatch: pytest.MonkeyPatch, stream: IO[str] | None) -> None:
         Failing(BrokenPipeError(errno.EPIPE, "Broken pipe"), on_flush=True),
         Failing(OSError(errno.EPIPE, "Broken pipe")),
     ],
-    ids=["broken pipe on write", "broken pipe on flush", "EPIPE as a plain OSError"],
+    ids=["broken pipe on write", "broken pipe on flush", "OSError with EPIPE"],
 )
 def test_gone_output_returns_141_and_silences_stdout(
     monkeypatch: pytest.MonkeyPatch,
