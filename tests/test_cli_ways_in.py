@@ -3,8 +3,8 @@
 
 The expectations come from the protocol's own rules, written here a second time:
 which family each SDK event's bands belong to (as centrifuge-js fills its events),
-which numbers the SDKs use for their own error events (centrifuge-js v5 and
-centrifuge-python 0.4 share 1-12; from 13 up each has its own), and the tables in
+which numbers the SDKs use for their own error events (centrifuge-js and
+centrifuge-python share 1-12; from 13 up each has its own), and the tables in
 ``tests/spec.py``.
 """
 
