@@ -7,8 +7,8 @@ adds wording, never facts, except the error-event codes that only one SDK uses
 
 An argument is a code (``3012``), a range (``3000-3010`` or ``3000..3010``), a
 member's name (``NO_PONG``, ``DisconnectCode.NO_PONG``), a wire text (``"no pong"``)
-or ``-``, which reads log lines from standard input and explains every code they
-mention. A bare number is explained in every family it belongs to, the SDKs' own
+a pasted log line (``'{"code":3012}'``) or ``-``, which reads log lines from standard
+input and explains every code they mention, with how often. A bare number is explained in every family it belongs to, the SDKs' own
 event codes for 0-99 and the server's families from 100 up; ``--event`` reads it
 the way one SDK event carries it instead.
 """
@@ -158,7 +158,7 @@ _LOGGED_CODE = re.compile(r"""\bcode\b["']?\s*[:=]?\s*["']?([0-9]{1,10})(?![0-9]
 
 _EXPECTED = (
     f"expected a whole number from 0 to {MAX_CODE}, a range (3000-3010), a name (NO_PONG), "
-    'a wire text ("no pong") or - (log lines on standard input)'
+    'a wire text ("no pong"), a log line (code=3012) or - (log lines on standard input)'
 )
 
 
@@ -192,7 +192,7 @@ def _build_parser(prog: str | None) -> Parser:
         "codes",
         nargs="*",
         metavar="CODE",
-        help="a code from a log (0-4294967295), a range A-B, a name, a wire text, or - for log lines",
+        help="a code (0-4294967295), a range A-B, a name, a wire text, a log line, or - for log lines on stdin",
     )
     return parser
 
@@ -248,7 +248,15 @@ def _read_argument(text: str, event: str | None) -> list[Subject]:
         if last - first >= _MAX_RANGE:
             raise _BadArgument(f"{show(text)} spans {last - first + 1:,} codes: a range covers {_MAX_RANGE:,} at most")
         return list(range(first, last + 1))
-    members = _named(text) or _by_text(text)
+    members = _named(text)
+    members += [member for member in _by_text(text) if not any(member is seen for seen in members)]
+    members.sort(key=lambda member: _FAMILIES.index(type(member)))  # stable: codes stay in order
+    if not members:
+        # A pasted log line: the codes it mentions, as standard input's lines are read.
+        logged = [code_of(found[1]) for found in _LOGGED_CODE.finditer(text)]
+        codes = [code for code in logged if code is not None]
+        if codes:
+            return list(codes)
     if event is not None and members:
         members = [member for member in members if isinstance(member, _EVENT_FAMILIES[event])]
         if not members:
@@ -259,14 +267,14 @@ def _read_argument(text: str, event: str | None) -> list[Subject]:
 
 
 def _named(text: str) -> list[Member]:
-    """The members named ``NAME`` or ``Family.NAME`` (in any case)."""
+    """The members named ``NAME`` or ``Family.NAME`` (in any case), in family order."""
     if not text.isascii():
         return []
     family, dot, name = text.rpartition(".")
     index = _name_index()
     found = index.get(name.upper(), [])
     if dot:
-        found = [member for member in found if type(member).__name__ == family]
+        found = [member for member in found if type(member).__name__.lower() == family.lower()]
     return list(found)
 
 

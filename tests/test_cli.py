@@ -361,7 +361,15 @@ def test_any_argument_is_a_code_or_a_clean_error(arg: str) -> None:
     is_name = arg.isascii() and (
         arg.upper() in NAMES or arg.rpartition(".")[0] + "." + arg.rpartition(".")[2].upper() in NAMES
     )
-    if is_code or is_name or arg.strip().casefold() in TEXTS or _is_range(arg):
+    import re
+
+    # A log line: "code" as a word, then a number of at most ten digits that fits a uint32.
+    logged = [
+        number
+        for number in re.findall(r"""(?i)\bcode\b["']?\s*[:=]?\s*["']?([0-9]+)""", arg)
+        if len(number) <= 10 and int(number) <= spec.UINT32_MAX
+    ]
+    if is_code or is_name or arg.strip().casefold() in TEXTS or _is_range(arg) or logged:
         assert status == 0, err.getvalue()
         assert json.loads(out.getvalue())
     else:
@@ -376,7 +384,8 @@ def test_in_process_errors_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert caught.value.code == 2
     assert capsys.readouterr().err == (
         "centrifugo-codes: error: argument CODE: '4294967296' is not a code: expected a whole number from 0 to "
-        '4294967295, a range (3000-3010), a name (NO_PONG), a wire text ("no pong") or - (log lines on standard input)\n'
+        '4294967295, a range (3000-3010), a name (NO_PONG), a wire text ("no pong"), a log line (code=3012) '
+        "or - (log lines on standard input)\n"
     )
     with pytest.raises(SystemExit):
         main([], prog="centrifugo-codes")
@@ -509,7 +518,7 @@ def test_help_in_process(capsys: pytest.CaptureFixture[str]) -> None:
         "--version show program's version number and exit",
         "Explain Centrifugo protocol codes: the codes SDKs report with their events, client errors, unsubscribes, "
         "disconnects, transport closes and server API errors, and what a client does after each.",
-        "CODE a code from a log (0-4294967295), a range A-B, a name, a wire text, or - for log lines",
+        "CODE a code (0-4294967295), a range A-B, a name, a wire text, a log line, or - for log lines on stdin",
         "connecting, disconnected, subscribing, unsubscribed, error",
         "--json print a JSON list of objects, one per family a code is in",
         "--markdown print the reference tables of every family",

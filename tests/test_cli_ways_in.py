@@ -201,6 +201,12 @@ def test_event_takes_codes_and_not_markdown(capsys: pytest.CaptureFixture[str]) 
         ("transport closed", [("connecting", 1), ("subscribing", 1)]),
         ("message size limit exceeded", [("disconnected", 3)]),
         ("force reconnect", [("disconnect", 3011)]),
+        ("disconnectcode.no_pong", [("disconnect", 3012)]),
+        # A word that is both a name and a wire text: each member once, in family order.
+        ("stale", [("disconnect", 3502)]),
+        ("unauthorized", [("disconnected", 1), ("unsubscribed", 1), ("error", 101)]),
+        ("UNAUTHORIZED", [("disconnected", 1), ("unsubscribed", 1), ("error", 101)]),
+        ("expired", [("error", 110), ("unsubscribe", 2501), ("disconnect", 3005)]),
     ],
 )
 def test_names_and_wire_texts_find_their_members(
@@ -275,6 +281,32 @@ def test_a_bad_range_is_refused(capsys: pytest.CaptureFixture[str], argument: st
     err = refused(capsys, argument)
     assert f"{argument!r} is not a range: expected two codes from 0 to 4294967295" in err
     assert "the first no larger than the second, such as 3000-3010" in err
+
+
+# --- Log lines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argument", "codes"),
+    [
+        ('{"client":"c1","code":3012,"reason":"no pong"}', [3012]),
+        ("centrifuge: disconnected code=3012 reason=no pong", [3012]),
+        ("{code: 3, reason: 'message size limit exceeded'}", [3]),
+        ("disconnect code 4501, then code: 3500", [4501, 3500]),
+        ('"code": "109"', [109]),
+    ],
+)
+def test_a_pasted_log_line_is_read_for_its_codes(
+    capsys: pytest.CaptureFixture[str], argument: str, codes: list[int]
+) -> None:
+    records = records_of(capsys, argument)
+    assert list(dict.fromkeys(r["code"] for r in records)) == codes  # in the order the line has them
+    assert all("count" not in r for r in records)
+
+
+@pytest.mark.parametrize("argument", ["code=99999999999", "code=4294967296", "errcode=5", "barcode 77", "code"])
+def test_a_pasted_line_without_a_code_is_refused(capsys: pytest.CaptureFixture[str], argument: str) -> None:
+    assert "a log line (code=3012)" in refused(capsys, argument)
 
 
 # --- Log lines on standard input ---------------------------------------------------------
