@@ -321,11 +321,14 @@ def _logged_codes() -> list[tuple[int, int]]:
     counts: dict[int, int] = {}
     binary = getattr(stream, "buffer", None)
     lines: Iterable[str] = (line.decode("utf-8", "replace") for line in binary) if binary is not None else stream
-    for line in lines:
-        for found in _LOGGED_CODE.finditer(line):
-            code = code_of(found[1])
-            if code is not None:
-                counts[code] = counts.get(code, 0) + 1
+    try:
+        for line in lines:
+            for found in _LOGGED_CODE.finditer(line):
+                code = code_of(found[1])
+                if code is not None:
+                    counts[code] = counts.get(code, 0) + 1
+    except OSError as error:  # not a write error: said as what it is, with status 2
+        raise _BadArgument(f"- cannot read standard input: {error.strerror or error}") from None
     # Most frequent first; a tie keeps the order of first appearance (sorted is stable).
     return sorted(counts.items(), key=lambda item: -item[1])
 
@@ -776,10 +779,12 @@ def markdown() -> str:
 
 def _run(argv: Sequence[str] | None, prog: str | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["metrics"]:
+    at = _subcommand_at(arguments)
+    if at is not None:
         from . import _metrics
 
-        return _metrics.main(arguments[1:], prog or PROG)
+        # Options given before the subcommand's name are its own: --json metrics f.prom.
+        return _metrics.main(arguments[:at] + arguments[at + 1 :], prog or PROG)
     parser = _build_parser(prog)
     args = parser.parse_args(arguments)
     texts: list[str] = args.codes
@@ -809,6 +814,21 @@ def _run(argv: Sequence[str] | None, prog: str | None) -> int:
     else:
         write("No code found in the input.\n")
     return 0
+
+
+def _subcommand_at(arguments: Sequence[str]) -> int | None:
+    """Where ``metrics`` is the first argument that is not an option, or ``None``."""
+    value_follows = False
+    for at, argument in enumerate(arguments):
+        if value_follows:  # the EVENT of --event
+            value_follows = False
+        elif argument == "--":  # only CODEs follow
+            return None
+        elif argument == "--event":
+            value_follows = True
+        elif argument == "-" or not argument.startswith("-"):
+            return at if argument == "metrics" else None
+    return None
 
 
 def _argument_records(text: str, event: str | None) -> Iterator[Record]:

@@ -629,6 +629,18 @@ def test_metrics_is_dispatched_to_its_own_command(monkeypatch: pytest.MonkeyPatc
     assert main(["metrics", "http://localhost:8000/metrics", "--json"], prog="x") == 7
     assert main(["metrics"]) == 7
     assert calls == [(["http://localhost:8000/metrics", "--json"], "x"), ([], "centrifugo-codes")]
+    calls.clear()
+    # Options before the subcommand's name go to it.
+    assert main(["--json", "metrics", "f.prom"]) == 7
+    assert main(["--event", "error", "metrics", "f.prom"]) == 7
+    assert calls == [(["--json", "f.prom"], "centrifugo-codes"), (["--event", "error", "f.prom"], "centrifugo-codes")]
+    calls.clear()
+    # "metrics" anywhere else is a CODE (and not a name or text of any code).
+    for argv in (["3012", "metrics"], ["--", "metrics"], ["--json", "-", "metrics"], ["--event", "metrics"]):
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2, argv
+    assert calls == []
 
 
 GOLDEN_TABLES = Path(__file__).resolve().parent / "golden" / "reference-tables.md"

@@ -10,6 +10,7 @@ centrifuge-python share 1-12; from 13 up each has its own), and the tables in
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -375,6 +376,19 @@ def test_a_log_without_codes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
 def test_a_closed_stdin_is_a_bad_argument(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "stdin", None)
     assert "- reads log lines from standard input, which is closed" in refused(capsys, "-")
+
+
+def test_an_unreadable_stdin_is_a_bad_argument(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Unreadable(io.StringIO):
+        def __iter__(self) -> Any:
+            raise OSError(errno.EISDIR, "Is a directory")
+
+    monkeypatch.setattr(sys, "stdin", Unreadable())
+    assert (
+        refused(capsys, "-") == "centrifugo-codes: error: argument CODE: - cannot read standard input: Is a directory\n"
+    )
 
 
 def test_log_lines_through_the_real_command() -> None:
