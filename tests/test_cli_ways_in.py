@@ -404,3 +404,42 @@ def test_log_lines_through_the_real_command() -> None:
     assert records[0]["code"] == 3012 and records[0]["count"] == 3
     assert records[-1] == {**records[-1], "code": 3500, "name": "INVALID_TOKEN"}
     assert "count" not in records[-1]
+
+
+# --- Wording held against a reviewed copy ------------------------------------------------
+
+#: What each SDK-specific error event means, as the command says it (ground truth: the
+#: SDKs' error-code tables; centrifuge-js 13 subscription get state, 14 shared poll get
+#: signature; centrifuge-python 13 connect error, 14 subscribe error, 15 subscription
+#: get state).
+SDK_MEANINGS = {
+    (13, "centrifuge-js"): "getting a subscription's state (its stream position) from the application failed",
+    (14, "centrifuge-js"): "getting the signature for a shared poll subscription failed",
+    (13, "centrifuge-python"): "connecting failed with an error the SDK reports as an event",
+    (14, "centrifuge-python"): "subscribing failed with an error the SDK reports as an event",
+    (15, "centrifuge-python"): "getting a subscription's state (its stream position) from the application failed",
+}
+
+
+def test_sdk_specific_error_codes_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    for (code, sdk), meaning in SDK_MEANINGS.items():
+        (record,) = [r for r in records_of(capsys, str(code)) if r["sdk"] == sdk]
+        assert record["description"] == (
+            f"With {sdk}, error event {code}: {meaning}. Other SDKs use this number for "
+            "something else or not at all; the SDKs share only 1-12."
+        )
+        assert record["action"] == f"Reported by {sdk} itself in an error event; the server never sends it."
+
+
+def test_every_event_family_has_its_title(capsys: pytest.CaptureFixture[str]) -> None:
+    titles = [line for line in text_of(capsys, "0", "12").splitlines() if line[:1].isdigit()]
+    assert titles == [
+        "0  ConnectingCode.CONNECT_CALLED  (SDK connecting event)",
+        "0  DisconnectedCode.DISCONNECT_CALLED  (SDK disconnected event)",
+        "0  SubscribingCode.SUBSCRIBE_CALLED  (SDK subscribing event)",
+        "0  UnsubscribedCode.UNSUBSCRIBE_CALLED  (SDK unsubscribed event)",
+        "12  ClientErrorCode.BAD_CONFIGURATION  (SDK error event)",
+    ]
+    assert text_of(capsys, "--event", "connecting", "50").splitlines()[0] == (
+        "50  ConnectingCode, not a listed code  (as a connecting event carries it)"
+    )
