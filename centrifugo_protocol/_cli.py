@@ -1,22 +1,48 @@
 """``centrifugo-codes`` / ``python -m centrifugo_protocol``: explain codes seen in a log.
 
-Everything printed here is generated from the code tables, the range rules and
-:mod:`centrifugo_protocol.classify`; this module adds wording, never facts.
+Everything printed here is generated from the code tables, the range rules,
+:mod:`centrifugo_protocol.events` and :mod:`centrifugo_protocol.classify`; this module
+adds wording, never facts, except the error-event codes that only one SDK uses
+(:data:`_SDK_ERROR_CODES`), which the package has no member for.
+
+An argument is a code (``3012``), a range (``3000-3010`` or ``3000..3010``), a
+member's name (``NO_PONG``, ``DisconnectCode.NO_PONG``), a wire text (``"no pong"``)
+a pasted log line (``'{"code":3012}'``) or ``-``, which reads log lines from standard
+input and explains every code they mention, with how often. A bare number is explained in every family it belongs to, the SDKs' own
+event codes for 0-99 and the server's families from 100 up; ``--event`` reads it
+the way one SDK event carries it instead.
 """
 
 from __future__ import annotations
 
-import argparse
-import errno
 import json
-import os
+import re
 import sys
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, Final, TypeAlias
 
-from . import __version__, classify
+from . import __version__, classify, events
 from ._api_codes import ApiErrorCode
-from ._client_codes import ClientErrorCode, ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode
-from ._codes import DisconnectCode, ErrorCode, UnsubscribeCode
+from ._client_codes import (
+    ClientErrorCode,
+    ConnectingCode,
+    DisconnectedCode,
+    SubscribingCode,
+    UnknownClientErrorCode,
+    UnknownConnectingCode,
+    UnknownDisconnectedCode,
+    UnknownSubscribingCode,
+    UnknownUnsubscribedCode,
+    UnsubscribedCode,
+)
+from ._codes import (
+    DisconnectCode,
+    ErrorCode,
+    UnknownDisconnectCode,
+    UnknownErrorCode,
+    UnknownUnsubscribeCode,
+    UnsubscribeCode,
+)
+from ._command import PROG, Parser, client_words, code_of, run, span, subscription_words, wrap, write
 from ._ranges import (
     APP_ERROR_CODES,
     APP_RECONNECT_DISCONNECT_CODES,
@@ -33,97 +59,299 @@ from ._ranges import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    import argparse
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
 __all__ = ["main"]
 
-#: The command's name where the caller gives none.
-_PROG: Final = "centrifugo-codes"
-
 #: A JSON value as the command prints it.
-Json = str | int | bool | None
-Record = dict[str, Json]
+Json: TypeAlias = str | int | bool | None
+Record: TypeAlias = dict[str, Json]
+#: A member of any family the command explains.
+Member: TypeAlias = (
+    ErrorCode
+    | UnsubscribeCode
+    | DisconnectCode
+    | ApiErrorCode
+    | ConnectingCode
+    | DisconnectedCode
+    | SubscribingCode
+    | UnsubscribedCode
+    | ClientErrorCode
+)
 
 _EXAMPLES = """\
 examples:
-  %(prog)s 3012            what a disconnect with code 3012 means
-  %(prog)s 104 4501 1009   several codes at once
-  %(prog)s --json 2500     the same facts as JSON
-  %(prog)s --json          every known code of every family, as JSON
-  %(prog)s --markdown      the reference tables of every family
-  %(prog)s metrics URL     explain the codes a running server counted (see
-                           %(prog)s metrics --help)
+  %(prog)s 3012
+      what a disconnect with code 3012 means
+  %(prog)s 104 4501 1009
+      several codes at once
+  %(prog)s 3
+      0-99: the codes SDKs report with their events, in every event
+  %(prog)s --event disconnected 3
+      3 as a disconnected event carries it
+  %(prog)s NO_PONG "no pong" DisconnectCode.NO_PONG
+      a code by its name or its wire text
+  %(prog)s 3500-3503
+      every code in a range (also written 3500..3503)
+  %(prog)s - < client.log
+      every code that the log lines mention, with how often
+  %(prog)s --json 2500
+      the same facts as JSON
+  %(prog)s --json
+      every known code of every family, as JSON
+  %(prog)s --markdown
+      the reference tables of every family
+  %(prog)s metrics URL
+      explain the codes a running server counted (see metrics --help)
 
 Unknown codes are explained by the protocol's range rules: 4000-4499 are an
 application's reconnecting disconnects, 4500-4999 its terminal ones, and so on.
 """
 
+#: The SDK events whose codes ``--event`` reads, each through its ``events`` function.
+_EVENTS: Final[dict[str, Callable[[int], object]]] = {
+    "connecting": events.connecting,
+    "disconnected": events.disconnected,
+    "subscribing": events.subscribing,
+    "unsubscribed": events.unsubscribed,
+    "error": events.error,
+}
+#: The families a name or a wire text may name with each ``--event``: what
+#: its ``events`` function can return (checked against it by the tests).
+_EVENT_FAMILIES: Final[dict[str, tuple[type[Member], ...]]] = {
+    "connecting": (ConnectingCode, ErrorCode, DisconnectCode),
+    "disconnected": (DisconnectedCode, ErrorCode, DisconnectCode),
+    "subscribing": (SubscribingCode, UnsubscribeCode),
+    "unsubscribed": (UnsubscribedCode, ErrorCode, UnsubscribeCode),
+    "error": (ClientErrorCode, ErrorCode),
+}
+#: Every family, in the order the command lists them.
+_FAMILIES: Final[tuple[type[Member], ...]] = (
+    ConnectingCode,
+    DisconnectedCode,
+    SubscribingCode,
+    UnsubscribedCode,
+    ClientErrorCode,
+    ErrorCode,
+    ApiErrorCode,
+    UnsubscribeCode,
+    DisconnectCode,
+)
 
-def _parse_code(text: str) -> int:
-    """argparse type: a decimal uint32, or an error message naming the input."""
-    if text.isascii() and text.isdigit():
-        digits = text.lstrip("0") or "0"
-        # Ten digits at most before int(): a 5,000-digit argument must not reach it.
-        if len(digits) <= len(str(MAX_CODE)) and int(digits) <= MAX_CODE:
-            return int(digits)
-    raise argparse.ArgumentTypeError(f"{show(text)} is not a code: expected a whole number from 0 to {MAX_CODE}")
+#: Error-event codes that one SDK uses and the others do not (the SDKs agree only on
+#: 1-12, which :class:`ClientErrorCode` lists): code, SDK, and what failed.
+_SDK_ERROR_CODES: Final = (
+    (13, "centrifuge-js", "getting a subscription's state (its stream position) from the application failed"),
+    (14, "centrifuge-js", "getting the signature for a shared poll subscription failed"),
+    (13, "centrifuge-python", "connecting failed with an error the SDK reports as an event"),
+    (14, "centrifuge-python", "subscribing failed with an error the SDK reports as an event"),
+    (15, "centrifuge-python", "getting a subscription's state (its stream position) from the application failed"),
+)
+
+#: The most codes one range may expand to.
+_MAX_RANGE: Final = 1000
+_RANGE = re.compile(r"([0-9]+)(?:-|\.\.)([0-9]+)")
+# A code as SDK and server logs write it: "code":3012, code=3012, code: 3012,
+# disconnect code 3012. At most ten digits, and not the start of a longer number.
+_LOGGED_CODE = re.compile(r"""\bcode\b["']?\s*[:=]?\s*["']?([0-9]{1,10})(?![0-9])""", re.IGNORECASE)
+
+_EXPECTED = (
+    f"expected a whole number from 0 to {MAX_CODE}, a range (3000-3010), a name (NO_PONG), "
+    'a wire text ("no pong"), a log line (code=3012) or - (log lines on standard input)'
+)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, no usage dump and no traceback: the line names what was wrong.
-        self.exit(2, f"{self.prog}: error: {message}\n")
+_DESCRIPTION: Final = (
+    "Explain Centrifugo protocol codes: the codes SDKs report with their events, client "
+    "errors, unsubscribes, disconnects, transport closes and server API errors, and what "
+    "a client does after each."
+)
 
 
-def _build_parser(prog: str | None) -> argparse.ArgumentParser:
-    parser = _Parser(
+def _build_parser(prog: str | None) -> Parser:
+    parser = Parser(
         prog=prog,
-        description=(
-            "Explain Centrifugo protocol codes: client errors, unsubscribes, disconnects, "
-            "transport closes and server API errors, and what a client does after each."
-        ),
+        description="\n".join(wrap(_DESCRIPTION)),
         epilog=_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print a JSON list of objects, one per family a code is in")
     output.add_argument("--markdown", action="store_true", help="print the reference tables of every family")
-    parser.add_argument("codes", nargs="*", type=_parse_code, metavar="CODE", help="a code from a log, 0-4294967295")
+    parser.add_argument(
+        "--event",
+        choices=tuple(_EVENTS),
+        metavar="EVENT",
+        help=(
+            "read each number as this SDK event carries it (through centrifugo_protocol.events): " + ", ".join(_EVENTS)
+        ),
+    )
+    parser.add_argument(
+        "codes",
+        nargs="*",
+        metavar="CODE",
+        help="a code (0-4294967295), a range A-B, a name, a wire text, a log line, or - for log lines on stdin",
+    )
     return parser
 
 
-# --- What a client does: worded from classify's answers. --------------------------------
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    import argparse
+
+    from ._command import width
+
+    return argparse.RawDescriptionHelpFormatter(prog, width=width())
 
 
-_CLIENT_OUTCOMES = {
-    classify.ClientState.DISCONNECTED: "the client stops (disconnected) and does not reconnect",
-    classify.ClientState.CONNECTING: "the client reconnects",
-    classify.ClientState.CONNECTED: "the client stays connected and retries later",
-}
-_SUBSCRIPTION_OUTCOMES = {
-    classify.SubscriptionState.UNSUBSCRIBED: "the subscription ends (unsubscribed)",
-    classify.SubscriptionState.SUBSCRIBING: "the client resubscribes",
-    classify.SubscriptionState.SUBSCRIBED: "the subscription stays and retries later",
-}
+#: A client-side state code that its family does not list.
+_UnknownState: TypeAlias = (
+    UnknownConnectingCode | UnknownDisconnectedCode | UnknownSubscribingCode | UnknownUnsubscribedCode
+)
+_STATE_TYPES: Final = (
+    ConnectingCode,
+    DisconnectedCode,
+    SubscribingCode,
+    UnsubscribedCode,
+    UnknownConnectingCode,
+    UnknownDisconnectedCode,
+    UnknownSubscribingCode,
+    UnknownUnsubscribedCode,
+)
+
+
+# --- Arguments: codes, ranges, names, wire texts and log lines -----------------------------
+
+
+class _BadArgument(Exception):
+    """An argument that is none of the things a CODE may be; the message says why."""
+
+
+#: What an argument stands for: a number, to explain in every family it is in (or
+#: as one event carries it), or one family's member.
+Subject: TypeAlias = int | Member
+
+
+def _read_argument(text: str, event: str | None) -> list[Subject]:
+    number = code_of(text)
+    if number is not None:
+        return [number]
+    bounds = _RANGE.fullmatch(text)
+    if bounds is not None:
+        first, last = code_of(bounds[1]), code_of(bounds[2])
+        if first is None or last is None or first > last:
+            raise _BadArgument(
+                f"{show(text)} is not a range: expected two codes from 0 to {MAX_CODE}, "
+                "the first no larger than the second, such as 3000-3010"
+            )
+        if last - first >= _MAX_RANGE:
+            raise _BadArgument(f"{show(text)} spans {last - first + 1:,} codes: a range covers {_MAX_RANGE:,} at most")
+        return list(range(first, last + 1))
+    members = _named(text)
+    members += [member for member in _by_text(text) if not any(member is seen for seen in members)]
+    members.sort(key=lambda member: _FAMILIES.index(type(member)))  # stable: codes stay in order
+    if not members:
+        # A pasted log line: the codes it mentions, as standard input's lines are read.
+        logged = [code_of(found[1]) for found in _LOGGED_CODE.finditer(text)]
+        codes = [code for code in logged if code is not None]
+        if codes:
+            return list(codes)
+    if event is not None and members:
+        members = [member for member in members if isinstance(member, _EVENT_FAMILIES[event])]
+        if not members:
+            raise _BadArgument(f"{show(text)} names no code that a {event} event carries")
+    if not members:
+        raise _BadArgument(f"{show(text)} is not a code: {_EXPECTED}")
+    return list(members)
+
+
+def _named(text: str) -> list[Member]:
+    """The members named ``NAME`` or ``Family.NAME`` (in any case), in family order."""
+    if not text.isascii():
+        return []
+    family, dot, name = text.rpartition(".")
+    index = _name_index()
+    found = index.get(name.upper(), [])
+    if dot:
+        found = [member for member in found if type(member).__name__.lower() == family.lower()]
+    return list(found)
+
+
+def _by_text(text: str) -> list[Member]:
+    """The members whose wire text (message or reason) is ``text``, in any case."""
+    return list(_text_index().get(text.strip().casefold(), []))
+
+
+_NAMES: dict[str, list[Member]] = {}
+_TEXTS: dict[str, list[Member]] = {}
+
+
+def _name_index() -> dict[str, list[Member]]:
+    if not _NAMES:
+        for family in _FAMILIES:
+            for member in family:
+                _NAMES.setdefault(member.name, []).append(member)
+    return _NAMES
+
+
+def _text_index() -> dict[str, list[Member]]:
+    if not _TEXTS:
+        for family in _FAMILIES:
+            for member in family:
+                wire = _wire_text(member)
+                if wire:
+                    _TEXTS.setdefault(wire.casefold(), []).append(member)
+    return _TEXTS
+
+
+def _wire_text(member: Member) -> str:
+    if isinstance(member, (ErrorCode, ApiErrorCode)):
+        return member.message
+    if isinstance(member, ClientErrorCode):
+        return ""  # error events carry the SDK's own message text
+    return member.reason
+
+
+def _logged_codes() -> list[tuple[int, int]]:
+    """Each code that the log lines on standard input mention, with how often, most first."""
+    stream = sys.stdin
+    if stream is None:
+        raise _BadArgument("- reads log lines from standard input, which is closed")
+    counts: dict[int, int] = {}
+    binary = getattr(stream, "buffer", None)
+    lines: Iterable[str] = (line.decode("utf-8", "replace") for line in binary) if binary is not None else stream
+    try:
+        for line in lines:
+            for found in _LOGGED_CODE.finditer(line):
+                code = code_of(found[1])
+                if code is not None:
+                    counts[code] = counts.get(code, 0) + 1
+    except OSError as error:  # not a write error: said as what it is, with status 2
+        raise _BadArgument(f"- cannot read standard input: {error.strerror or error}") from None
+    # Most frequent first; a tie keeps the order of first appearance (sorted is stable).
+    return sorted(counts.items(), key=lambda item: -item[1])
+
+
+# --- What a client does: worded from classify's answers, in _command's vocabulary. -------
 
 
 def _client_action(transition: classify.Transition[classify.ClientState]) -> str:
-    if transition.refresh_token:
-        return "the client fetches a new token and reconnects"
-    return _CLIENT_OUTCOMES[transition.state]
+    return f"the client {client_words(transition)}"
 
 
 def _subscription_action(transition: classify.Transition[classify.SubscriptionState]) -> str:
-    if transition.refresh_token:
-        return "the client fetches a new subscription token and resubscribes"
-    return _SUBSCRIPTION_OUTCOMES[transition.state]
+    return f"the client {subscription_words(transition)}"
 
 
 def _forgets(
     transition: classify.Transition[classify.ClientState] | classify.Transition[classify.SubscriptionState],
 ) -> str:
     return ", after dropping cached stream positions" if transition.invalidate_state else ""
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def _error_action(code: int, temporary: bool) -> str:
@@ -136,6 +364,29 @@ def _error_action(code: int, temporary: bool) -> str:
             f"; if the application can rebuild the channel's state, {_subscription_action(rebuilt)}{_forgets(rebuilt)}"
         )
     return text + "."
+
+
+#: The state each SDK event reports; its words are what the client does next.
+_EVENT_STATES: Final[dict[str, classify.ClientState | classify.SubscriptionState]] = {
+    "connecting": classify.ClientState.CONNECTING,
+    "disconnected": classify.ClientState.DISCONNECTED,
+    "subscribing": classify.SubscriptionState.SUBSCRIBING,
+    "unsubscribed": classify.SubscriptionState.UNSUBSCRIBED,
+}
+_ERROR_EVENT_ACTION: Final = "Reported in an error event: the state does not change, and the SDK retries what it can."
+
+
+def _event_action(event: str, code: int) -> str:
+    state = _EVENT_STATES.get(event)
+    if isinstance(state, classify.ClientState):
+        transition = classify.Transition(state, code, "")
+        if event == "connecting" and code in _ERROR_SPAN:
+            # An error reply to connect that the client retries: 109 first fetches a token.
+            transition = classify.on_connect_error(code, temporary=True)
+        return _sentence(_client_action(transition))
+    if isinstance(state, classify.SubscriptionState):
+        return _sentence(_subscription_action(classify.Transition(state, code, "")))
+    return _ERROR_EVENT_ACTION
 
 
 # --- One record per family a code belongs to. ---------------------------------------------
@@ -157,13 +408,44 @@ def _error_record(code: int) -> Record:
     }
 
 
-def _client_error_record(member: ClientErrorCode) -> Record:
+def _client_error_record(found: ClientErrorCode | UnknownClientErrorCode) -> Record:
     return {
         "family": "client_error",
-        "code": member.code,
-        "name": member.name,
-        "description": member.description,
-        "action": "Reported by the SDK itself in an error event; the server never sends it.",
+        "code": found.code,
+        "name": found.name if isinstance(found, ClientErrorCode) else None,
+        "sdk": None,
+        "description": found.description,
+        "action": "Reported by an SDK itself in an error event; the server never sends it.",
+    }
+
+
+def _sdk_error_records(code: int) -> Iterator[Record]:
+    for number, sdk, meaning in _SDK_ERROR_CODES:
+        if number == code:
+            yield {
+                "family": "client_error",
+                "code": code,
+                "name": None,
+                "sdk": sdk,
+                "description": (
+                    f"With {sdk}, error event {code}: {meaning}. Other SDKs use this number for "
+                    "something else or not at all; the SDKs share only 1-12."
+                ),
+                "action": f"Reported by {sdk} itself in an error event; the server never sends it.",
+            }
+
+
+def _state_record(
+    found: ConnectingCode | DisconnectedCode | SubscribingCode | UnsubscribedCode | _UnknownState, event: str
+) -> Record:
+    known = (ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode)
+    return {
+        "family": event,
+        "code": found.code,
+        "name": found.name if isinstance(found, known) else None,
+        "reason": found.reason if isinstance(found, known) else None,
+        "description": found.description,
+        "action": _event_action(event, found.code),
     }
 
 
@@ -178,7 +460,7 @@ def _unsubscribe_record(code: int) -> Record:
         "reason": found.reason if isinstance(found, UnsubscribeCode) and found.reason else None,
         "resubscribe": found.resubscribe,
         "description": found.description,
-        "action": _subscription_action(transition).capitalize() + _forgets(transition) + ".",
+        "action": _sentence(_subscription_action(transition) + _forgets(transition)),
     }
 
 
@@ -192,7 +474,7 @@ def _disconnect_record(code: int) -> Record:
         "reason": found.reason if isinstance(found, DisconnectCode) else None,
         "reconnect": found.reconnect,
         "description": found.description,
-        "action": _client_action(transition).capitalize() + _forgets(transition) + ".",
+        "action": _sentence(_client_action(transition) + _forgets(transition)),
     }
 
 
@@ -208,7 +490,7 @@ def _close_record(code: int) -> Record:
             "A close code of the transport itself (below 3000), not one Centrifugo assigns; "
             f"SDKs report it with client code {transition.code} {transition.reason!r}."
         ),
-        "action": _client_action(transition).capitalize() + ".",
+        "action": _sentence(_client_action(transition)),
     }
 
 
@@ -225,19 +507,26 @@ def _api_error_record(member: ApiErrorCode) -> Record:
     }
 
 
-# Which families a number belongs to, by the protocol's ranges. Reply errors use
-# 0-1999; unsubscribes 2000-2999; disconnects 3000 and up; transport closes the rest
-# below 3000 that a WebSocket can carry (1000-2999). Server API codes are listed
-# only when known: the API has no application range.
-_ERROR_SPAN = range(CLIENT_SIDE_ERROR_CODES.start, APP_ERROR_CODES.stop)
-_WEBSOCKET_CLOSE_CODES = range(1000, TRANSPORT_CLOSE_CODES.stop)
+# Which families a number belongs to, by the protocol's ranges. 0-99 are the SDKs' own
+# codes, reported with their events; reply errors use 100-1999; unsubscribes
+# 2000-2999; disconnects 3000 and up; transport closes the rest below 3000 that a
+# WebSocket can carry (1000-2999). Server API codes are listed only when known: the
+# API has no application range.
+_ERROR_SPAN: Final = range(CLIENT_SIDE_ERROR_CODES.stop, APP_ERROR_CODES.stop)
+_WEBSOCKET_CLOSE_CODES: Final = range(1000, TRANSPORT_CLOSE_CODES.stop)
+_STATE_FAMILIES: Final = (
+    ("connecting", ConnectingCode),
+    ("disconnected", DisconnectedCode),
+    ("subscribing", SubscribingCode),
+    ("unsubscribed", UnsubscribedCode),
+)
 
 
 def _records(code: int) -> Iterator[Record]:
+    if code in CLIENT_SIDE_ERROR_CODES:
+        yield from _sdk_records(code)
     if code in _ERROR_SPAN:
         yield _error_record(code)
-    if code in ClientErrorCode._value2member_map_:
-        yield _client_error_record(ClientErrorCode(code))
     if code in ApiErrorCode._value2member_map_:
         yield _api_error_record(ApiErrorCode(code))
     if code in UNSUBSCRIBE_CODES:
@@ -248,11 +537,75 @@ def _records(code: int) -> Iterator[Record]:
         yield _close_record(code)
 
 
+def _sdk_records(code: int) -> Iterator[Record]:
+    """0-99: every event family that lists ``code``, or what error events make of it."""
+    listed = False
+    for event, family in _STATE_FAMILIES:
+        if code in family._value2member_map_:
+            listed = True
+            yield _state_record(family(code), event)
+    found = ClientErrorCode.lookup(code)
+    sdk_specific = list(_sdk_error_records(code))
+    if isinstance(found, ClientErrorCode) or not (listed or sdk_specific):
+        yield _client_error_record(found)
+    yield from sdk_specific
+
+
+def _event_records(code: int, event: str) -> Iterator[Record]:
+    """``code`` as an SDK's ``event`` carries it: one family, chosen by :mod:`events`."""
+    found = _EVENTS[event](code)
+    if isinstance(found, (ClientErrorCode, UnknownClientErrorCode)):
+        record = _client_error_record(found)
+        sdk_specific = list(_sdk_error_records(code))
+        if sdk_specific and not isinstance(found, ClientErrorCode):
+            for each in sdk_specific:
+                yield {**each, "event": event, "action": _ERROR_EVENT_ACTION}
+            return
+    elif isinstance(found, (ErrorCode, UnknownErrorCode)):
+        record = _error_record(code)
+    elif isinstance(found, (UnsubscribeCode, UnknownUnsubscribeCode)):
+        record = _unsubscribe_record(code)
+    elif isinstance(found, (DisconnectCode, UnknownDisconnectCode)):
+        record = _disconnect_record(code)
+    else:
+        assert isinstance(found, _STATE_TYPES)  # what the other events' functions return
+        record = _state_record(found, event)
+    yield {**record, "event": event, "action": _event_action(event, code)}
+
+
+def _member_records(member: Member, event: str | None) -> Iterator[Record]:
+    """The record of one family's ``member`` (named on the command line)."""
+    record: Record
+    if isinstance(member, ErrorCode):
+        record = _error_record(member.code)
+    elif isinstance(member, ApiErrorCode):
+        record = _api_error_record(member)
+    elif isinstance(member, UnsubscribeCode):
+        record = _unsubscribe_record(member.code)
+    elif isinstance(member, DisconnectCode):
+        record = _disconnect_record(member.code)
+    elif isinstance(member, ClientErrorCode):
+        record = _client_error_record(member)
+    else:
+        record = _state_record(member, _STATE_EVENTS[type(member)])
+    if event is not None:
+        record = {**record, "event": event, "action": _event_action(event, member.code)}
+    yield record
+
+
+_STATE_EVENTS: Final[dict[type[Member], str]] = {family: event for event, family in _STATE_FAMILIES}
+
+
 def _every_known_code() -> Iterator[Record]:
-    for error in ErrorCode:
-        yield _error_record(error.code)
+    for event, family in _STATE_FAMILIES:
+        for state in family:
+            yield _state_record(state, event)
     for client_error in ClientErrorCode:
         yield _client_error_record(client_error)
+    for number in sorted({number for number, _, _ in _SDK_ERROR_CODES}):
+        yield from _sdk_error_records(number)
+    for error in ErrorCode:
+        yield _error_record(error.code)
     for unsubscribe in UnsubscribeCode:
         yield _unsubscribe_record(unsubscribe.code)
     for disconnect in DisconnectCode:
@@ -263,48 +616,80 @@ def _every_known_code() -> Iterator[Record]:
 
 # --- Text and Markdown --------------------------------------------------------------------
 
-_FAMILY_TITLES = {
+_FAMILY_TITLES: Final = {
+    "connecting": ("ConnectingCode", "SDK connecting event"),
+    "disconnected": ("DisconnectedCode", "SDK disconnected event"),
+    "subscribing": ("SubscribingCode", "SDK subscribing event"),
+    "unsubscribed": ("UnsubscribedCode", "SDK unsubscribed event"),
+    "client_error": ("ClientErrorCode", "SDK error event"),
     "error": ("ErrorCode", "error in a reply to a client command"),
-    "client_error": ("ClientErrorCode", "error event raised by an SDK itself"),
     "unsubscribe": ("UnsubscribeCode", "unsubscribe push"),
     "disconnect": ("DisconnectCode", "disconnect push or close frame"),
     "close": ("close code", "WebSocket close frame"),
     "api_error": ("ApiErrorCode", "server HTTP/gRPC API error"),
 }
-_FLAG_KEYS = ("message", "reason", "temporary", "resubscribe", "reconnect", "http_status", "grpc_status")
+_FLAG_KEYS: Final = (
+    "sdk",
+    "message",
+    "reason",
+    "temporary",
+    "resubscribe",
+    "reconnect",
+    "http_status",
+    "grpc_status",
+    "count",
+)
 
 
-def _yes_no(value: Json) -> str:
+def _shown(value: Json) -> str:
     if value is None:
         return "decided by the wire"
     if isinstance(value, bool):
         return _yes(value)
-    return str(value)
+    return json.dumps(value) if isinstance(value, str) else str(value)
 
 
-def _text(record: Record) -> str:
-    name = record["name"]
+def _title(record: Record) -> str:
+    name, sdk, event = record["name"], record.get("sdk"), record.get("event")
     family, kind = _FAMILY_TITLES[str(record["family"])]
-    title = f"{family}.{name}" if name is not None else f"{family}, not a listed code"
-    lines = [f"{record['code']}  {title}  ({kind})"]
+    if name is not None:
+        title = f"{family}.{name}"
+    elif sdk is not None:
+        title = f"error-event code of {sdk}"
+    else:
+        title = f"{family}, not a listed code"
+    if event is not None:
+        kind = f"as {'an' if event == 'error' else 'a'} {event} event carries it"
+    return f"{record['code']}  {title}  ({kind})"
+
+
+def _text(record: Record) -> list[str]:
+    lines = [_title(record)]
     for key in _FLAG_KEYS:
         if key not in record:
             continue
         value = record[key]
-        if key in ("message", "reason") and value is None:
-            if name is None:
+        if key == "sdk":
+            if value is None:
+                continue
+            shown = str(value)
+        elif key == "count":
+            shown = f"{value} {'time' if value == 1 else 'times'} in the input"
+            key = "seen"  # noqa: PLW2901
+        elif key in ("message", "reason") and value is None:
+            if record["name"] is None:
                 continue
             shown = "none defined by the server; each sender chooses its own"
         else:
-            shown = json.dumps(value) if isinstance(value, str) else _yes_no(value)
+            shown = _shown(value)
         lines.append(f"  {key}: {shown}")
     description, action = str(record["description"]), str(record["action"])
-    lines.append(f"  {description}")
+    lines += wrap(description, "  ")
     # Most descriptions already say what the client does; say it again only when
     # the action adds something.
     if action.rstrip(".").lower() not in description.lower():
-        lines.append(f"  -> {action}")
-    return "\n".join(lines)
+        lines += wrap(action, "     ", first="  -> ")
+    return lines
 
 
 def _cell(text: object) -> str:
@@ -319,10 +704,6 @@ def _table(header: Sequence[str], rows: Iterator[Sequence[object]]) -> list[str]
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
-
-
-def _span(codes: range) -> str:
-    return f"{codes.start}-{codes.stop - 1}"
 
 
 def _quoted(text: str) -> str:
@@ -340,9 +721,9 @@ def markdown() -> str:
     """The reference tables of every family, as Markdown (the README embeds this)."""
     out = ["### Client error codes (`ErrorCode`)", ""]
     out += [
-        f"Errors in replies to client commands. {_span(CLIENT_SIDE_ERROR_CODES)} are client-side (SDK) codes, "
-        f"{_span(SERVER_ERROR_CODES)} belong to the server, and applications (proxies) use "
-        f"{_span(APP_ERROR_CODES)}. The wire's `temporary` flag wins over the defaults below.",
+        f"Errors in replies to client commands. {span(CLIENT_SIDE_ERROR_CODES)} are client-side (SDK) codes, "
+        f"{span(SERVER_ERROR_CODES)} belong to the server, and applications (proxies) use "
+        f"{span(APP_ERROR_CODES)}. The wire's `temporary` flag wins over the defaults below.",
         "",
     ]
     out += _table(
@@ -352,7 +733,7 @@ def markdown() -> str:
     out += ["", "### Unsubscribe codes (`UnsubscribeCode`)", ""]
     out += [
         f"Codes from {MIN_RESUBSCRIBE_CODE} up make the client resubscribe; lower codes end the subscription. "
-        f"The server sends codes in {_span(UNSUBSCRIBE_CODES)}.",
+        f"The server sends codes in {span(UNSUBSCRIBE_CODES)}.",
         "",
     ]
     out += _table(
@@ -361,9 +742,9 @@ def markdown() -> str:
     )
     out += ["", "### Disconnect codes (`DisconnectCode`)", ""]
     out += [
-        f"Terminal (the client stops) in {_span(SERVER_TERMINAL_DISCONNECT_CODES)} and "
-        f"{_span(APP_TERMINAL_DISCONNECT_CODES)}; every other code reconnects, including "
-        f"{_span(APP_RECONNECT_DISCONNECT_CODES)} (applications' reconnecting codes), codes from "
+        f"Terminal (the client stops) in {span(SERVER_TERMINAL_DISCONNECT_CODES)} and "
+        f"{span(APP_TERMINAL_DISCONNECT_CODES)}; every other code reconnects, including "
+        f"{span(APP_RECONNECT_DISCONNECT_CODES)} (applications' reconnecting codes), codes from "
         f"{APP_TERMINAL_DISCONNECT_CODES.stop} up, and transport close codes below "
         f"{TRANSPORT_CLOSE_CODES.stop}.",
         "",
@@ -398,99 +779,80 @@ def markdown() -> str:
 
 def _run(argv: Sequence[str] | None, prog: str | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["metrics"]:
+    at = _subcommand_at(arguments)
+    if at is not None:
         from . import _metrics
 
-        return _metrics.main(arguments[1:], prog or _PROG)
-    args = _build_parser(prog).parse_args(arguments)
-    codes: list[int] = args.codes
+        # Options given before the subcommand's name are its own: --json metrics f.prom.
+        return _metrics.main(arguments[:at] + arguments[at + 1 :], prog or PROG)
+    parser = _build_parser(prog)
+    args = parser.parse_args(arguments)
+    texts: list[str] = args.codes
+    event: str | None = args.event
     if args.markdown:
-        if codes:
-            _build_parser(prog).error("--markdown prints every table and takes no CODE")
-        _write(markdown())
+        if texts:
+            parser.error("--markdown prints every table and takes no CODE")
+        if event is not None:
+            parser.error("--markdown prints every table and takes no --event")
+        write(markdown())
         return 0
+    if not texts:
+        if event is not None:
+            parser.error("--event reads the CODEs it is given: give at least one CODE")
+        if args.json:
+            write(json.dumps(list(_every_known_code()), indent=2) + "\n")
+            return 0
+        parser.error("give at least one CODE (or --json / --markdown for every code)")
+    try:
+        records = [record for text in texts for record in _argument_records(text, event)]
+    except _BadArgument as bad:
+        parser.error(f"argument CODE: {bad}")
     if args.json:
-        records = [r for code in codes for r in _records(code)] if codes else list(_every_known_code())
-        _write(json.dumps(records, indent=2) + "\n")
-        return 0
-    if not codes:
-        _build_parser(prog).error("give at least one CODE (or --json / --markdown for every code)")
-    _write("\n\n".join(_text(r) for code in codes for r in _records(code)) + "\n")
+        write(json.dumps(records, indent=2) + "\n")
+    elif records:
+        write("\n\n".join("\n".join(_text(record)) for record in records) + "\n")
+    else:
+        write("No code found in the input.\n")
     return 0
 
 
-def _write(text: str) -> None:
-    stream = sys.stdout
-    if stream is None:  # standard output was closed before Python started
-        raise _ClosedOutput
-    binary = getattr(stream, "buffer", None)
-    if binary is None:  # a text-only stream, such as a test's StringIO
-        stream.write(text)
-        stream.flush()
+def _subcommand_at(arguments: Sequence[str]) -> int | None:
+    """Where ``metrics`` is the first argument that is not an option, or ``None``."""
+    value_follows = False
+    for at, argument in enumerate(arguments):
+        if value_follows:  # the EVENT of --event
+            value_follows = False
+        elif argument == "--":  # only CODEs follow
+            return None
+        elif argument == "--event":
+            value_follows = True
+        elif argument == "-" or not argument.startswith("-"):
+            return at if argument == "metrics" else None
+    return None
+
+
+def _argument_records(text: str, event: str | None) -> Iterator[Record]:
+    if text == "-":
+        for code, count in _logged_codes():
+            for record in _number_records(code, event):
+                yield {**record, "count": count}
         return
-    # Bytes, in a loop that checks each count: unbuffered (python -u), a text stream
-    # drops the rest of a partial write to a pipe whose reader left, and the command
-    # would end with status 0 and its output cut short.
-    stream.flush()
-    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
-    while data:
-        written = binary.write(data)
-        data = data[written or 0 :]
-    binary.flush()
+    for subject in _read_argument(text, event):
+        if isinstance(subject, _FAMILIES):  # members are ints too: they go first
+            yield from _member_records(subject, event)
+        else:
+            yield from _number_records(subject, event)
 
 
-class _ClosedOutput(Exception):
-    """Standard output is closed or its reader has gone away."""
-
-
-#: Exit status of a filter whose reader went away: what a shell reports for SIGPIPE.
-_EXIT_BROKEN_PIPE: Final = 128 + 13
+def _number_records(code: int, event: str | None) -> Iterator[Record]:
+    return _records(code) if event is None else _event_records(code, event)
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Run the command; returns the exit status (argparse exits with 2 on bad input).
 
-    A reader that goes away (``| head``) or a closed standard output ends the command
-    quietly with status 141, as a shell reports for a filter stopped by SIGPIPE;
-    another failure to write (a full disk) is a one-line error and status 1.
+    The statuses are :mod:`._command`'s: a reader that goes away (``| head``) ends
+    the command quietly with 141; a closed standard output or another failure to
+    write (a full disk) is one line on standard error and status 1.
     """
-    try:
-        try:
-            return _run(argv, prog)
-        finally:
-            # Also after argparse's own exits (--help, --version): the output must be
-            # out, or fail here, before the interpreter's final flush.
-            if sys.stdout is not None:
-                sys.stdout.flush()
-    except (_ClosedOutput, BrokenPipeError):
-        status = _EXIT_BROKEN_PIPE
-    except OSError as error:
-        if error.errno != errno.EBADF:
-            _silence_stdout()
-            _say(f"{prog or _PROG}: error: cannot write the output: {error.strerror or error}")
-            return 1
-        status = _EXIT_BROKEN_PIPE
-    _silence_stdout()
-    return status
-
-
-def _silence_stdout() -> None:
-    # Python flushes standard output again at exit; point it at /dev/null first so that
-    # the data still buffered cannot fail a second time with a traceback.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
-    except OSError:
-        pass
-    sys.stdout = None  # nothing more may be written
-
-
-def _say(line: str) -> None:
-    stream = sys.stderr
-    if stream is not None:
-        try:
-            stream.write(line + "\n")
-            stream.flush()
-        except OSError:
-            pass
+    return run(lambda: _run(argv, prog), prog or PROG)

@@ -48,7 +48,7 @@ def test_explains_a_disconnect_code() -> None:
     assert '  reason: "no pong"' in lines
     assert "  reconnect: yes" in lines
     # The description already says what the client does; it is not said twice.
-    assert result.stdout.count("The client reconnects.") == 1
+    assert " ".join(result.stdout.split()).count("The client reconnects.") == 1
     assert not any(line.startswith("  -> ") for line in lines)
 
 
@@ -154,9 +154,7 @@ def test_custom_disconnects_follow_the_range_rule(
     assert record["name"] is None and record["reason"] is None
     assert record["reconnect"] is reconnect
     assert words in record["description"]
-    assert record["action"] == (
-        "The client reconnects." if reconnect else "The client stops (disconnected) and does not reconnect."
-    )
+    assert record["action"] == ("The client reconnects." if reconnect else "The client stops.")
 
 
 def test_text_for_an_unknown_code(capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,36 +184,40 @@ def test_error_actions_come_from_classify(capsys: pytest.CaptureFixture[str]) ->
     assert by_code[100]["action"] == "On connect, the client reconnects; on subscribe, the client resubscribes."
     assert by_code[109]["action"] == (
         "On connect, the client fetches a new token and reconnects; "
-        "on subscribe, the client fetches a new subscription token and resubscribes."
+        "on subscribe, the client fetches a new token and resubscribes."
     )
     assert by_code[112]["action"] == (
-        "On connect, the client stops (disconnected) and does not reconnect; "
-        "on subscribe, the subscription ends (unsubscribed); "
+        "On connect, the client stops; "
+        "on subscribe, the client ends the subscription; "
         "if the application can rebuild the channel's state, the client resubscribes, after dropping cached stream positions."
     )
-    assert by_code[103]["action"] == (
-        "On connect, the client stops (disconnected) and does not reconnect; "
-        "on subscribe, the subscription ends (unsubscribed)."
-    )
-    assert "temporary=true" not in by_code[5]["action"]
+    assert by_code[103]["action"] == "On connect, the client stops; on subscribe, the client ends the subscription."
+    # 0-99 are the SDKs' own codes: never explained as an error reply.
+    assert 5 not in by_code
 
 
 def test_unsubscribe_records(capsys: pytest.CaptureFixture[str]) -> None:
     records = {r["code"]: r for r in run_json(capsys, "2000", "2502", "2600") if r["family"] == "unsubscribe"}
     assert records[2000]["resubscribe"] is False
-    assert records[2000]["action"] == "The subscription ends (unsubscribed)."
+    assert records[2000]["action"] == "The client ends the subscription."
     assert (
         records[2502]["action"]
-        == "The client fetches a new subscription token and resubscribes, after dropping cached stream positions."
+        == "The client fetches a new token and resubscribes, after dropping cached stream positions."
     )
     assert records[2600]["name"] is None and records[2600]["resubscribe"] is True
 
 
-def test_small_codes_show_client_error_events(capsys: pytest.CaptureFixture[str]) -> None:
+def test_small_codes_are_the_sdks_event_codes(capsys: pytest.CaptureFixture[str]) -> None:
     records = run_json(capsys, "3")
-    assert [(r["family"], r["name"]) for r in records] == [("error", None), ("client_error", "CLIENT_DISCONNECTED")]
+    assert [(r["family"], r["name"]) for r in records] == [
+        ("connecting", "SUBSCRIBE_TIMEOUT"),
+        ("disconnected", "MESSAGE_SIZE_LIMIT"),
+        ("client_error", "CLIENT_DISCONNECTED"),
+    ]
     assert main(["3"]) == 0
-    assert "3  ClientErrorCode.CLIENT_DISCONNECTED  (error event raised by an SDK itself)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3  ClientErrorCode.CLIENT_DISCONNECTED  (SDK error event)" in out
+    assert "ErrorCode," not in out and "error in a reply" not in out
 
 
 def test_json_without_codes_lists_every_known_code(capsys: pytest.CaptureFixture[str]) -> None:
@@ -223,11 +225,15 @@ def test_json_without_codes_lists_every_known_code(capsys: pytest.CaptureFixture
     by_family: dict[str, set[int]] = {}
     for record in records:
         by_family.setdefault(record["family"], set()).add(record["code"])
-        assert record["name"] is not None
+        # Only the error-event codes of one SDK have no name: their SDK is named instead.
+        assert (record["name"] is None) is (record.get("sdk") is not None), record
         assert record["description"]
+    states = {family.removesuffix("Code").lower(): set(codes) for family, codes in spec.CLIENT_STATE_CODES.items()}
+    assert sum(map(len, states.values())) == 14
     assert by_family == {
+        **states,
         "error": set(spec.ERRORS),
-        "client_error": set(spec.CLIENT_ERROR_CODES),
+        "client_error": set(spec.CLIENT_ERROR_CODES) | {13, 14, 15},
         "unsubscribe": set(spec.UNSUBSCRIBES),
         "disconnect": set(spec.DISCONNECTS),
         "api_error": set(spec.API_ERRORS),
@@ -248,7 +254,7 @@ def test_json_keys_per_family(capsys: pytest.CaptureFixture[str]) -> None:
     assert keys["unsubscribe"] == common | {"reason", "resubscribe"}
     assert keys["disconnect"] == common | {"reason", "reconnect"}
     assert keys["close"] == common | {"reason", "reconnect"}
-    assert keys["client_error"] == common
+    assert keys["client_error"] == common | {"sdk"}
 
 
 def test_markdown_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
@@ -291,15 +297,52 @@ def test_every_uint32_is_explained(code: int) -> None:
             assert record["resubscribe"] is spec.resubscribes(code)
 
 
+def _names_and_texts() -> tuple[set[str], set[str]]:
+    """Every member name (bare and qualified) and wire text, from the spec's tables."""
+    tables: dict[str, dict[int, tuple[str, ...]]] = {
+        "ErrorCode": {code: row[:2] for code, row in spec.ERRORS.items()},
+        "UnsubscribeCode": {code: row[:2] for code, row in spec.UNSUBSCRIBES.items()},
+        "DisconnectCode": {code: row[:2] for code, row in spec.DISCONNECTS.items()},
+        "ApiErrorCode": {code: row[:2] for code, row in spec.API_ERRORS.items()},
+        "ClientErrorCode": {code: (name,) for code, name in spec.CLIENT_ERROR_CODES.items()},
+    }
+    for family, members in spec.CLIENT_STATE_CODES.items():
+        tables[family] = dict(members)
+    names: set[str] = set()
+    texts: set[str] = set()
+    for family, rows in tables.items():
+        for row in rows.values():
+            names |= {row[0], f"{family}.{row[0]}"}
+            texts |= {text.casefold() for text in row[1:2] if text}
+    return names, texts
+
+
+NAMES, TEXTS = _names_and_texts()
+
+
+def _is_range(arg: str) -> bool:
+    import re
+
+    bounds = re.fullmatch(r"([0-9]+)(?:-|\.\.)([0-9]+)", arg)
+    if bounds is None:
+        return False
+    first, last = (part.lstrip("0") or "0" for part in bounds.groups())
+    if len(first) > 10 or len(last) > 10:
+        return False
+    return int(first) <= int(last) <= spec.UINT32_MAX and int(last) - int(first) < 1000
+
+
 @settings(max_examples=300)
 @given(
     arg=st.one_of(
         st.text(max_size=30),
         st.text(min_size=500, max_size=2000),
         st.from_regex(r"-?[0-9]{1,40}", fullmatch=True),
+        st.from_regex(r"[0-9]{1,12}(-|\.\.)[0-9]{1,12}", fullmatch=True),
+        st.sampled_from(sorted(NAMES | TEXTS)),
         st.integers(min_value=4000, max_value=4400).map(lambda n: "1" * n),
         st.integers(min_value=10, max_value=5000).map(lambda n: "0" * n + "7"),
-    )
+    ).filter(lambda arg: arg != "-")
 )
 def test_any_argument_is_a_code_or_a_clean_error(arg: str) -> None:
     import contextlib
@@ -314,13 +357,25 @@ def test_any_argument_is_a_code_or_a_clean_error(arg: str) -> None:
             status = exit_.code
     significant = arg.lstrip("0") if arg.isascii() and arg.isdigit() else None
     # Compared as decimal strings: int() refuses more than 4,300 digits.
-    if significant is not None and (len(significant), significant) <= (10, str(spec.UINT32_MAX)):
-        assert status == 0
+    is_code = significant is not None and (len(significant), significant) <= (10, str(spec.UINT32_MAX))
+    is_name = arg.isascii() and (
+        arg.upper() in NAMES or arg.rpartition(".")[0] + "." + arg.rpartition(".")[2].upper() in NAMES
+    )
+    import re
+
+    # A log line: "code" as a word, then a number of at most ten digits that fits a uint32.
+    logged = [
+        number
+        for number in re.findall(r"""(?i)\bcode\b["']?\s*[:=]?\s*["']?([0-9]+)""", arg)
+        if len(number) <= 10 and int(number) <= spec.UINT32_MAX
+    ]
+    if is_code or is_name or arg.strip().casefold() in TEXTS or _is_range(arg) or logged:
+        assert status == 0, err.getvalue()
         assert json.loads(out.getvalue())
     else:
         assert status == 2
         assert err.getvalue().count("\n") == 1
-        assert "is not a code" in err.getvalue()
+        assert "is not a" in err.getvalue() or "spans" in err.getvalue()
 
 
 def test_in_process_errors_and_text(capsys: pytest.CaptureFixture[str]) -> None:
@@ -328,7 +383,9 @@ def test_in_process_errors_and_text(capsys: pytest.CaptureFixture[str]) -> None:
         main(["4294967296"], prog="centrifugo-codes")
     assert caught.value.code == 2
     assert capsys.readouterr().err == (
-        "centrifugo-codes: error: argument CODE: '4294967296' is not a code: expected a whole number from 0 to 4294967295\n"
+        "centrifugo-codes: error: argument CODE: '4294967296' is not a code: expected a whole number from 0 to "
+        '4294967295, a range (3000-3010), a name (NO_PONG), a wire text ("no pong"), a log line (code=3012) '
+        "or - (log lines on standard input)\n"
     )
     with pytest.raises(SystemExit):
         main([], prog="centrifugo-codes")
@@ -343,28 +400,33 @@ def test_in_process_errors_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert '  grpc_status: "NOT_FOUND"\n' in out
 
 
-def test_outcome_words_cover_every_state() -> None:
+def test_outcome_words_are_the_shared_vocabulary() -> None:
     from centrifugo_protocol import _cli, classify
 
-    assert set(_cli._CLIENT_OUTCOMES) == set(classify.ClientState)
-    assert set(_cli._SUBSCRIPTION_OUTCOMES) == set(classify.SubscriptionState)
-    assert (
-        _cli._client_action(classify.on_refresh_error(100, temporary=True))
-        == "the client stays connected and retries later"
-    )
+    assert _cli._client_action(classify.on_refresh_error(100, temporary=True)) == "the client retries later"
     assert (
         _cli._subscription_action(classify.on_subscription_refresh_error(100, temporary=True))
-        == "the subscription stays and retries later"
+        == "the client retries later"
     )
+    assert _cli._client_action(classify.on_disconnect(3500)) == "the client stops"
+    assert _cli._subscription_action(classify.on_unsubscribe(2000)) == "the client ends the subscription"
+
+
+def _fill(text: str, indent: str = "  ", first: str | None = None) -> str:
+    """``text`` wrapped to 80 columns, as the command wraps it (a second implementation)."""
+    import textwrap
+
+    return textwrap.fill(text, 80, initial_indent=first or indent, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
     from centrifugo_protocol import (
         ClientErrorCode,
+        ConnectingCode,
         DisconnectCode,
+        DisconnectedCode,
         ErrorCode,
         UnknownDisconnectCode,
-        UnknownErrorCode,
         UnsubscribeCode,
     )
 
@@ -373,7 +435,7 @@ def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
 100  ErrorCode.INTERNAL  (error in a reply to a client command)
   message: "internal server error"
   temporary: yes
-  {ErrorCode.INTERNAL.description}
+{_fill(ErrorCode.INTERNAL.description)}
   -> On connect, the client reconnects; on subscribe, the client resubscribes.
 
 100  ApiErrorCode.INTERNAL  (server HTTP/gRPC API error)
@@ -383,35 +445,39 @@ def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
   The server failed while handling the API call; trying again later may work.
   -> A server API reply; in transport error mode HTTP 500, gRPC INTERNAL.
 
-3  ErrorCode, not a listed code  (error in a reply to a client command)
-  temporary: decided by the wire
-  {UnknownErrorCode(3).description}
-  -> On connect, the client reconnects; on subscribe, the client resubscribes.
+3  ConnectingCode.SUBSCRIBE_TIMEOUT  (SDK connecting event)
+  reason: "subscribe timeout"
+{_fill(ConnectingCode.SUBSCRIBE_TIMEOUT.description)}
 
-3  ClientErrorCode.CLIENT_DISCONNECTED  (error event raised by an SDK itself)
-  {ClientErrorCode.CLIENT_DISCONNECTED.description}
-  -> Reported by the SDK itself in an error event; the server never sends it.
+3  DisconnectedCode.MESSAGE_SIZE_LIMIT  (SDK disconnected event)
+  reason: "message size limit exceeded"
+{_fill(DisconnectedCode.MESSAGE_SIZE_LIMIT.description)}
+
+3  ClientErrorCode.CLIENT_DISCONNECTED  (SDK error event)
+{_fill(ClientErrorCode.CLIENT_DISCONNECTED.description)}
+  -> Reported by an SDK itself in an error event; the server never sends it.
 
 2000  UnsubscribeCode.SERVER  (unsubscribe push)
   reason: "server unsubscribe"
   resubscribe: no
-  {UnsubscribeCode.SERVER.description}
-  -> The subscription ends (unsubscribed).
+{_fill(UnsubscribeCode.SERVER.description)}
+  -> The client ends the subscription.
 
 2000  close code, not a listed code  (WebSocket close frame)
   reason: "transport closed"
   reconnect: yes
-  A close code of the transport itself (below 3000), not one Centrifugo assigns; SDKs report it with client code 1 'transport closed'.
+  A close code of the transport itself (below 3000), not one Centrifugo assigns;
+  SDKs report it with client code 1 'transport closed'.
   -> The client reconnects.
 
 3000  DisconnectCode.CONNECTION_CLOSED  (disconnect push or close frame)
   reason: "connection closed"
   reconnect: yes
-  {DisconnectCode.CONNECTION_CLOSED.description}
+{_fill(DisconnectCode.CONNECTION_CLOSED.description)}
 
 4501  DisconnectCode, not a listed code  (disconnect push or close frame)
   reconnect: no
-  {UnknownDisconnectCode(4501).description}
+{_fill(UnknownDisconnectCode(4501).description)}
 """
     assert capsys.readouterr().out == expected
 
@@ -419,15 +485,15 @@ def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_app_error_text_mentions_the_wire_flag(capsys: pytest.CaptureFixture[str]) -> None:
     (record,) = [r for r in run_json(capsys, "1009") if r["family"] == "error"]
     assert record["action"] == (
-        "On connect, the client stops (disconnected) and does not reconnect; on subscribe, the subscription ends "
-        "(unsubscribed). With temporary=true on the wire, the client retries instead."
+        "On connect, the client stops; on subscribe, the client ends the subscription. "
+        "With temporary=true on the wire, the client retries instead."
     )
     (close,) = [r for r in run_json(capsys, "1009") if r["family"] == "close"]
     assert close["description"] == (
         "A close code of the transport itself (below 3000), not one Centrifugo assigns; "
         "SDKs report it with client code 3 'message size limit exceeded'."
     )
-    assert close["action"] == "The client stops (disconnected) and does not reconnect."
+    assert close["action"] == "The client stops."
 
 
 def test_json_is_indented_by_two(capsys: pytest.CaptureFixture[str]) -> None:
@@ -443,18 +509,21 @@ def test_help_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert caught.value.code == 0
     raw = capsys.readouterr().out
     # The examples keep their own line breaks and columns.
-    assert "\n  centrifugo-codes 3012            what a disconnect with code 3012 means\n" in raw
+    assert "\n  centrifugo-codes 3012\n      what a disconnect with code 3012 means\n" in raw
+    assert all(len(line) <= 80 for line in raw.splitlines())
     assert "\nUnknown codes are explained by the protocol's range rules: 4000-4499 are an\n" in raw
     out = " ".join(raw.split())
     for words in (
-        "usage: centrifugo-codes [-h] [--version] [--json | --markdown] [CODE ...]",
+        "usage: centrifugo-codes [-h] [--version] [--json | --markdown] [--event EVENT] [CODE ...]",
         "--version show program's version number and exit",
-        "Explain Centrifugo protocol codes: client errors, unsubscribes, disconnects, transport closes and "
-        "server API errors, and what a client does after each.",
-        "CODE a code from a log, 0-4294967295",
+        "Explain Centrifugo protocol codes: the codes SDKs report with their events, client errors, unsubscribes, "
+        "disconnects, transport closes and server API errors, and what a client does after each.",
+        "CODE a code (0-4294967295), a range A-B, a name, a wire text, a log line, or - for log lines on stdin",
+        "connecting, disconnected, subscribing, unsubscribed, error",
         "--json print a JSON list of objects, one per family a code is in",
         "--markdown print the reference tables of every family",
         "examples: centrifugo-codes 3012 what a disconnect with code 3012 means",
+        "centrifugo-codes --event disconnected 3 3 as a disconnected event carries it",
         "centrifugo-codes --markdown the reference tables of every family",
         "4500-4999 its terminal ones",
     ):
@@ -517,7 +586,7 @@ def test_error_actions_use_the_built_in_temporary_flag(capsys: pytest.CaptureFix
     elif temporary:
         expected = "On connect, the client reconnects"
     else:
-        expected = "On connect, the client stops (disconnected) and does not reconnect"
+        expected = "On connect, the client stops"
     assert str(record["action"]).startswith(expected + ";")
 
 
@@ -534,11 +603,12 @@ def test_text_says_each_action_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(blocks) == len(records)
     for record, block in zip(records, blocks, strict=True):
         action = str(record["action"]).rstrip(".")
-        assert block.lower().count(action.lower()) == 1, block
+        assert " ".join(block.split()).lower().count(action.lower()) == 1, block
         arrows = [line for line in block.splitlines() if line.startswith("  -> ")]
         assert len(arrows) <= 1
         if not arrows:
             assert action.lower() in str(record["description"]).lower()
+        assert all(len(line) <= 80 for line in block.splitlines()), block
 
 
 def test_metrics_is_dispatched_to_its_own_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -559,6 +629,18 @@ def test_metrics_is_dispatched_to_its_own_command(monkeypatch: pytest.MonkeyPatc
     assert main(["metrics", "http://localhost:8000/metrics", "--json"], prog="x") == 7
     assert main(["metrics"]) == 7
     assert calls == [(["http://localhost:8000/metrics", "--json"], "x"), ([], "centrifugo-codes")]
+    calls.clear()
+    # Options before the subcommand's name go to it.
+    assert main(["--json", "metrics", "f.prom"]) == 7
+    assert main(["--event", "error", "metrics", "f.prom"]) == 7
+    assert calls == [(["--json", "f.prom"], "centrifugo-codes"), (["--event", "error", "f.prom"], "centrifugo-codes")]
+    calls.clear()
+    # "metrics" anywhere else is a CODE (and not a name or text of any code).
+    for argv in (["3012", "metrics"], ["--", "metrics"], ["--json", "-", "metrics"], ["--event", "metrics"]):
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2, argv
+    assert calls == []
 
 
 GOLDEN_TABLES = Path(__file__).resolve().parent / "golden" / "reference-tables.md"

@@ -1,9 +1,10 @@
 # pyright: reportPrivateUsage=false
 """The command line against broken output: closed, gone, or full.
 
-A filter whose reader goes away (``centrifugo-codes --json | head -c 1``) or whose
-standard output is closed ends quietly with status 141, as a shell reports for a
-process stopped by SIGPIPE; a full disk is one line on standard error and status 1.
+A filter whose reader goes away (``centrifugo-codes --json | head -c 1``) ends quietly
+with status 141, as a shell reports for a process stopped by SIGPIPE; a closed
+standard output (``>&-``) or a full disk is one line on standard error and status 1,
+as coreutils report a write error.
 Nothing may print a traceback or Python's "Exception ignored" note. The subprocess
 tests run the real command; the in-process ones reach the same code for coverage.
 """
@@ -16,13 +17,12 @@ import os
 import subprocess
 import sys
 import types
-from pathlib import Path
 from typing import IO, Any
 
 import pytest
 
 import centrifugo_protocol
-from centrifugo_protocol import _cli
+from centrifugo_protocol import _command
 from centrifugo_protocol._cli import main
 
 PROG = "python -m centrifugo_protocol"
@@ -99,11 +99,13 @@ def test_version_prints_the_program_and_the_version() -> None:
     assert installed.stdout == f"centrifugo-codes {centrifugo_protocol.__version__}\n"
 
 
-@pytest.mark.parametrize("args", [["3012"], ["--json"], ["--markdown"], ["104", "4501", "1009"]], ids=" ".join)
-def test_closed_stdout_ends_quietly_with_141(args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args", [["3012"], ["--json"], ["--markdown"], ["104", "4501", "1009"], ["--help"], ["--version"]], ids=" ".join
+)
+def test_closed_stdout_is_one_line_and_status_1(args: list[str]) -> None:
     result = run_in_shell(args)
-    assert result.returncode == BROKEN_PIPE_STATUS
-    assert_quiet(result.stderr)
+    assert result.returncode == 1
+    assert result.stderr == f"{PROG}: error: cannot write the output: Bad file descriptor\n".encode()
     assert result.stdout == b""
 
 
@@ -137,16 +139,17 @@ def test_version_and_help_into_a_gone_reader_end_quietly(option: str) -> None:
     assert result.returncode == BROKEN_PIPE_STATUS
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["3012"], ["--json"], ["--markdown"]], ids=" ".join)
-def test_a_full_disk_is_one_line_and_status_1(args: list[str]) -> None:
+@pytest.mark.parametrize("args", [["3012"], ["--json"], ["--markdown"], ["--help"], ["--version"]], ids=" ".join)
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
+def test_a_full_disk_is_one_line_and_status_1(args: list[str], unbuffered: bool) -> None:
     with open("/dev/full", "wb") as full:
-        result = subprocess.run([*COMMAND, *args], stdout=full, stderr=subprocess.PIPE, timeout=60, env=environment())
+        result = subprocess.run(
+            [*COMMAND, *args], stdout=full, stderr=subprocess.PIPE, timeout=60, env=environment(unbuffered=unbuffered)
+        )
     assert result.returncode == 1
     assert result.stderr == f"{PROG}: error: cannot write the output: No space left on device\n".encode()
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_with_stderr_closed_still_exits_1() -> None:
     result = run_in_shell(["3012"], redirect=">/dev/full 2>&-")
     assert result.returncode == 1
@@ -163,6 +166,11 @@ def test_bad_arguments_still_exit_2(args: list[str]) -> None:
     closed = run_in_shell(args)
     assert closed.returncode == 2
     assert closed.stderr.decode().splitlines()[-1].startswith(f"{PROG}: error: ")
+    # Nobody can read the line, but the status stays 2: no traceback, no 120 from
+    # the interpreter's last flush.
+    for redirect in ("2>&-", "2>/dev/full"):
+        unheard = run_in_shell(args, redirect=redirect)
+        assert (unheard.returncode, unheard.stdout) == (2, b""), redirect
 
 
 # --- The same paths in process ------------------------------------------------------------
@@ -188,7 +196,7 @@ class Failing(io.StringIO):
 
 def fake_os(**overrides: object) -> types.SimpleNamespace:
     """The ``os`` functions the command uses, with some replaced."""
-    names = ("devnull", "O_WRONLY", "open", "dup2", "close")
+    names = ("devnull", "O_WRONLY", "open", "dup2", "close", "strerror")
     return types.SimpleNamespace(**{**{name: getattr(os, name) for name in names}, **overrides})
 
 
@@ -201,7 +209,7 @@ def fd_redirects(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
         calls.append((fd, fd2))
         return fd2
 
-    monkeypatch.setattr(_cli, "os", fake_os(dup2=fake_dup2))
+    monkeypatch.setattr(_command, "os", fake_os(dup2=fake_dup2))
     return calls
 
 
@@ -212,12 +220,11 @@ def use_stdout(monkeypatch: pytest.MonkeyPatch, stream: IO[str] | None) -> None:
 @pytest.mark.parametrize(
     "stream",
     [
-        None,
         Failing(BrokenPipeError(errno.EPIPE, "Broken pipe")),
         Failing(BrokenPipeError(errno.EPIPE, "Broken pipe"), on_flush=True),
-        Failing(OSError(errno.EBADF, "Bad file descriptor")),
+        Failing(OSError(errno.EPIPE, "Broken pipe")),
     ],
-    ids=["closed", "broken pipe on write", "broken pipe on flush", "bad file descriptor"],
+    ids=["broken pipe on write", "broken pipe on flush", "OSError with EPIPE"],
 )
 def test_gone_output_returns_141_and_silences_stdout(
     monkeypatch: pytest.MonkeyPatch,
@@ -236,6 +243,7 @@ def test_gone_output_returns_141_and_silences_stdout(
     ("error", "said"),
     [
         (OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
+        (OSError(errno.EBADF, "Bad file descriptor"), "Bad file descriptor"),
         (OSError("the disk went away"), "the disk went away"),
     ],
 )
@@ -255,6 +263,18 @@ def test_a_failed_write_is_one_line_and_status_1(
     assert capsys.readouterr().err == f"centrifugo-codes: error: cannot write the output: {said}\n"
 
 
+def test_a_stdout_closed_before_the_start_is_one_line_and_status_1(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fd_redirects: list[tuple[int, int]],
+) -> None:
+    use_stdout(monkeypatch, None)
+    assert main(["--json", "3012"], prog="centrifugo-codes") == 1
+    assert capsys.readouterr().err == "centrifugo-codes: error: cannot write the output: Bad file descriptor\n"
+    assert sys.stdout is None
+    assert [fd2 for _, fd2 in fd_redirects] == [1]
+
+
 def test_the_error_line_is_dropped_when_stderr_is_gone(
     monkeypatch: pytest.MonkeyPatch, fd_redirects: list[tuple[int, int]]
 ) -> None:
@@ -271,8 +291,8 @@ def test_silencing_survives_a_failing_devnull(monkeypatch: pytest.MonkeyPatch) -
     def no_devnull(path: str, flags: int, mode: int = 0o777) -> int:
         raise OSError(errno.EMFILE, "Too many open files")
 
-    monkeypatch.setattr(_cli, "os", fake_os(open=no_devnull))
-    use_stdout(monkeypatch, None)
+    monkeypatch.setattr(_command, "os", fake_os(open=no_devnull))
+    use_stdout(monkeypatch, Failing(BrokenPipeError(errno.EPIPE, "Broken pipe")))
     assert main(["3012"]) == BROKEN_PIPE_STATUS
     assert sys.stdout is None
 
@@ -296,4 +316,4 @@ def test_output_is_flushed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["3012"]) == 0
     assert flushes and flushes[-1] == stream.getvalue()
     assert stream.getvalue().startswith("3012  DisconnectCode.NO_PONG")
-    assert _cli._EXIT_BROKEN_PIPE == BROKEN_PIPE_STATUS
+    assert _command.EXIT_BROKEN_PIPE == BROKEN_PIPE_STATUS
