@@ -14,6 +14,15 @@ backend (the proxy), whose JSON answer may refuse the client in one of two ways:
   higher (a WebSocket close frame carries up to :data:`MAX_CLOSE_REASON_BYTES`, 123
   bytes, of reason), but only the documented limit is promised to work.
 
+Two limits of the transport are hard, and a live Centrifugo v6.9.1 shows what breaking
+them does: a close frame's code is 16 bits, so a code above :data:`MAX_CLOSE_CODE`
+(65535) reaches WebSocket clients cut to its low 16 bits (70000 arrives as 4464); and
+a reason longer than 123 bytes of UTF-8 makes the server drop the close frame, so the
+client sees an abnormal closure and reconnects even after a terminal code. Every
+builder of a disconnect in this package (here, and
+:func:`centrifugo_protocol.api.disconnect_request`) refuses both, and says which
+limit the value breaks.
+
 Every other number is reserved by the server. A code outside these bands is not a
 cosmetic slip: a disconnect meant to be final but sent as 5000 makes clients reconnect
 forever. So the builders here refuse anything outside the bands, with a message that
@@ -27,7 +36,7 @@ answers to connect, subscribe, publish and RPC.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Final, TypedDict
 
 from ._codes import ErrorCode
 from ._ranges import (
@@ -48,6 +57,7 @@ __all__ = [
     "APP_ERROR_CODES",
     "APP_RECONNECT_DISCONNECT_CODES",
     "APP_TERMINAL_DISCONNECT_CODES",
+    "MAX_CLOSE_CODE",
     "MAX_CLOSE_REASON_BYTES",
     "MAX_DISCONNECT_REASON_BYTES",
     "DisconnectResponse",
@@ -57,6 +67,36 @@ __all__ = [
     "disconnect_response",
     "error_response",
 ]
+
+
+#: The largest code a WebSocket close frame can carry: its code field is 16 bits wide.
+MAX_CLOSE_CODE: Final = 65535
+
+
+def _close_code_problem(code: int) -> str:
+    """Why ``code`` breaks the close frame's limit, as a clause to add to a message, or ``""``."""
+    if code > MAX_CLOSE_CODE:
+        return (
+            f"; {show(code)} does not fit the 16 bits of a WebSocket close frame and would reach "
+            f"clients as {code % (MAX_CLOSE_CODE + 1)}"
+        )
+    return ""
+
+
+def _reason_size(text: str) -> int:
+    """The size of ``text`` in UTF-8, the encoding a close frame carries (a lone
+    surrogate, which UTF-8 cannot carry, counts as the 3 bytes it would take)."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _close_reason_problem(size: int) -> str:
+    """Why a reason of ``size`` bytes breaks the close frame's limit, as a clause, or ``""``."""
+    if size > MAX_CLOSE_REASON_BYTES:
+        return (
+            f"; at {size} bytes, more than the {MAX_CLOSE_REASON_BYTES} a WebSocket close frame holds, "
+            "the server would drop the close frame and the client would reconnect even after a terminal code"
+        )
+    return ""
 
 
 class ErrorResponse(TypedDict):
@@ -121,6 +161,7 @@ def custom_disconnect(code: int, reason: str) -> Disconnect:
             f"{where} expects an application disconnect code: "
             f"{_span(APP_RECONNECT_DISCONNECT_CODES)} (client reconnects) or "
             f"{_span(APP_TERMINAL_DISCONNECT_CODES)} (client stops), got {show(value)}"
+            f"{_close_code_problem(value)}"
         )
     text = check_text(reason, where, "reason")
     if not text.isascii() or len(text) > MAX_DISCONNECT_REASON_BYTES:
@@ -128,7 +169,8 @@ def custom_disconnect(code: int, reason: str) -> Disconnect:
         raise ValueError(
             f"{where} expects a reason of at most {MAX_DISCONNECT_REASON_BYTES} ASCII characters "
             f"(Centrifugo's documented limit; a WebSocket close frame itself carries at most "
-            f"{MAX_CLOSE_REASON_BYTES} bytes of reason), got {problem}: {show(text)}"
+            f"{MAX_CLOSE_REASON_BYTES} bytes of reason), got {problem}"
+            f"{_close_reason_problem(_reason_size(text))}: {show(text)}"
         )
     return Disconnect(value, text)
 

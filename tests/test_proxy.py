@@ -60,7 +60,7 @@ def test_custom_disconnect_accepts_both_bands(code: int) -> None:
     assert (disconnect.code, disconnect.reason) == (code, "bye")
 
 
-@pytest.mark.parametrize("code", [0, 1000, 2500, 3000, 3500, 3999, 5000, 5001, spec.UINT32_MAX, -1, 2**63])
+@pytest.mark.parametrize("code", [0, 1000, 2500, 3000, 3500, 3999, 5000, 5001, 65535, -1])
 def test_custom_disconnect_refuses_other_codes(code: int) -> None:
     with pytest.raises(ValueError) as caught:
         proxy.custom_disconnect(code, "bye")
@@ -68,6 +68,29 @@ def test_custom_disconnect_refuses_other_codes(code: int) -> None:
         "custom_disconnect() expects an application disconnect code: 4000..4499 (client reconnects) "
         f"or 4500..4999 (client stops), got {code}"
     )
+
+
+#: What a live Centrifugo v6.9.1 delivered in a close frame for codes over 16 bits
+#: (shared/spec/live-server.md section 1), written out rather than computed.
+TRUNCATED = {65536: 0, 70000: 4464, 69536: 4000, 70036: 4500, spec.UINT32_MAX: 65535, 2**63: 0}
+
+
+@pytest.mark.parametrize(("code", "arrives_as"), sorted(TRUNCATED.items()))
+def test_custom_disconnect_says_a_code_over_16_bits_would_be_cut(code: int, arrives_as: int) -> None:
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(code, "bye")
+    assert str(caught.value) == (
+        "custom_disconnect() expects an application disconnect code: 4000..4499 (client reconnects) "
+        f"or 4500..4999 (client stops), got {code}; {code} does not fit the 16 bits of a WebSocket "
+        f"close frame and would reach clients as {arrives_as}"
+    )
+
+
+@given(st.integers(min_value=2**16, max_value=2**70))
+def test_every_code_over_16_bits_is_refused_with_the_value_it_would_become(code: int) -> None:
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(code, "bye")
+    assert f"would reach clients as {code & 0xFFFF}" in str(caught.value)
 
 
 def is_ascii(text: str) -> bool:
@@ -89,13 +112,48 @@ LIMITS = (
 )
 
 
-@pytest.mark.parametrize(("reason", "size"), [("x" * 33, 33), ("x" * 123, 123), ("x" * 124, 124)])
+@pytest.mark.parametrize(("reason", "size"), [("x" * 33, 33), ("x" * 123, 123)])
 def test_custom_disconnect_refuses_reasons_over_32_characters(reason: str, size: int) -> None:
     with pytest.raises(ValueError) as caught:
         proxy.custom_disconnect(4500, reason)
     message = str(caught.value)
     assert message.startswith(f"custom_disconnect() expects a reason of {LIMITS}, got {size} characters: ")
     assert message.endswith(show(reason))
+
+
+def dropped(size: int) -> str:
+    return (
+        f"; at {size} bytes, more than the 123 a WebSocket close frame holds, the server would drop "
+        "the close frame and the client would reconnect even after a terminal code: "
+    )
+
+
+@pytest.mark.parametrize(
+    ("reason", "problem", "size"),
+    [
+        ("x" * 124, "124 characters", 124),
+        ("x" * 500, "500 characters", 500),
+        ("é" * 62, "non-ASCII characters", 124),
+        ("x" * 121 + "€", "non-ASCII characters", 124),
+    ],
+)
+def test_custom_disconnect_says_a_reason_over_123_bytes_loses_the_close_frame(
+    reason: str, problem: str, size: int
+) -> None:
+    assert len(reason.encode()) == size
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(4999, reason)
+    message = str(caught.value)
+    assert message.startswith(f"custom_disconnect() expects a reason of {LIMITS}, got {problem}{dropped(size)}")
+    assert message.endswith(show(reason))
+
+
+@pytest.mark.parametrize("reason", ["é" * 61, "x" * 120 + "é"])
+def test_custom_disconnect_does_not_claim_a_drop_for_reasons_within_123_bytes(reason: str) -> None:
+    assert len(reason.encode()) <= 123
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(4999, reason)
+    assert "drop" not in str(caught.value)
 
 
 @pytest.mark.parametrize("reason", ["é", "x" * 31 + "é", "€", "😀", "\ud800", "\x80", "\uff58"])
@@ -148,6 +206,7 @@ def test_range_constants_match_the_spec() -> None:
     assert proxy.MAX_DISCONNECT_REASON_BYTES == spec.MAX_DISCONNECT_REASON_CHARS
     assert proxy.MAX_CLOSE_REASON_BYTES == spec.MAX_CLOSE_REASON_BYTES
     assert proxy.MAX_CLOSE_REASON_BYTES is centrifugo_protocol.MAX_CLOSE_REASON_BYTES
+    assert proxy.MAX_CLOSE_CODE == 2**16 - 1
     assert {"MAX_CLOSE_REASON_BYTES", "MAX_DISCONNECT_REASON_BYTES"} <= set(proxy.__all__)
 
 
