@@ -246,3 +246,200 @@ def test_custom_error_accepts_exactly_its_ranges(code: int, message: str, tempor
     assert (again.code, again.message, again.temporary) == (code, message, temporary)
     expected = classify.ClientState.CONNECTING if temporary or code == 109 else classify.ClientState.DISCONNECTED
     assert again.on_connect().state is expected
+
+
+# --- status_to_code_transforms ----------------------------------------------------------
+
+#: The v6 block as Centrifugo's configuration types spell it (configtypes.HttpStatusToCodeTransform),
+#: written out by hand.
+EXPECTED_BLOCK = [
+    {"status_code": 401, "to_error": {"code": 1401, "message": "log in first", "temporary": False}},
+    {"status_code": 403, "to_disconnect": {"code": 4503, "reason": "forbidden"}},
+    {"status_code": 429, "to_error": {"code": 1429, "message": "slow down", "temporary": True}},
+    {"status_code": 503, "to_disconnect": {"code": 4003, "reason": "maintenance"}},
+]
+
+
+def test_status_to_code_transforms_writes_the_v6_block_sorted_by_status() -> None:
+    block = proxy.status_to_code_transforms(
+        {
+            503: proxy.custom_disconnect(4003, "maintenance"),
+            429: proxy.custom_error(1429, "slow down", temporary=True),
+            403: proxy.custom_disconnect(4503, "forbidden"),
+            401: proxy.custom_error(1401, "log in first"),
+        }
+    )
+    assert block == EXPECTED_BLOCK
+    assert json.loads(json.dumps(block)) == EXPECTED_BLOCK
+    assert proxy.status_to_code_transforms({}) == []
+
+
+def test_check_status_to_code_transforms_accepts_its_own_output_and_hand_written_blocks() -> None:
+    assert proxy.check_status_to_code_transforms(EXPECTED_BLOCK) == EXPECTED_BLOCK
+    written = [{"status_code": 404, "to_error": {"code": 1404, "message": "no such thing"}}]
+    assert proxy.check_status_to_code_transforms(written) == [
+        {"status_code": 404, "to_error": {"code": 1404, "message": "no such thing", "temporary": False}}
+    ]
+    assert proxy.check_status_to_code_transforms([]) == []
+
+
+@given(
+    st.dictionaries(
+        st.integers(100, 599).filter(lambda s: s != 200),
+        st.one_of(
+            st.builds(proxy.custom_error, st.integers(400, 1999), st.just("no"), temporary=st.booleans()),
+            st.builds(proxy.custom_disconnect, st.integers(4000, 4999), st.just("bye")),
+        ),
+        max_size=6,
+    )
+)
+def test_written_blocks_check_back_unchanged(mapping: dict[int, ReplyError | Disconnect]) -> None:
+    block = proxy.status_to_code_transforms(mapping)
+    assert [entry["status_code"] for entry in block] == sorted(mapping)
+    for entry in block:
+        assert ("to_error" in entry) != ("to_disconnect" in entry)
+    assert proxy.check_status_to_code_transforms(json.loads(json.dumps(block))) == block
+
+
+@pytest.mark.parametrize(
+    ("mapping", "error", "words"),
+    [
+        (
+            {200: proxy.custom_error(1000, "x")},
+            ValueError,
+            "status_to_code_transforms() expects HTTP statuses in 100..599 other than 200 (a 200 answer is read, never transformed), got 200",
+        ),
+        (
+            {99: proxy.custom_error(1000, "x")},
+            ValueError,
+            "status_to_code_transforms() expects HTTP statuses in 100..599 other than 200 (a 200 answer is read, never transformed), got 99",
+        ),
+        (
+            {600: proxy.custom_error(1000, "x")},
+            ValueError,
+            "status_to_code_transforms() expects HTTP statuses in 100..599 other than 200 (a 200 answer is read, never transformed), got 600",
+        ),
+        (
+            {"403": proxy.custom_error(1000, "x")},
+            TypeError,
+            "status_to_code_transforms() expects int HTTP statuses as keys, got '403' (str)",
+        ),
+        (
+            {True: proxy.custom_error(1000, "x")},
+            TypeError,
+            "status_to_code_transforms() expects int HTTP statuses as keys, got True (bool)",
+        ),
+        (
+            {403: {"code": 1000}},
+            TypeError,
+            "status_to_code_transforms() expects each status to map to a custom_error() or custom_disconnect(), got {'code': 1000} (dict) for status 403",
+        ),
+        ({403: ReplyError(3000, "x")}, ValueError, "custom_error() expects an application error code in 400..1999"),
+        ({403: Disconnect(3500, "x")}, ValueError, "custom_disconnect() expects an application disconnect code"),
+        ({403: Disconnect(70000, "x")}, ValueError, "would reach clients as 4464"),
+        ({403: Disconnect(4500, "x" * 124)}, ValueError, "the server would drop the close frame"),
+        (
+            {403: ReplyError(1000, "é")},
+            ValueError,
+            "status_to_code_transforms(): the error message for status 403 must be ASCII and at most 123 characters (Centrifugo refuses to start otherwise), got 'é'",
+        ),
+        (
+            {403: ReplyError(1000, "x" * 124)},
+            ValueError,
+            "status_to_code_transforms(): the error message for status 403 must be ASCII and at most 123 characters",
+        ),
+        ([403], TypeError, "status_to_code_transforms() expects a mapping of HTTP status to refusal, got [403] (list)"),
+    ],
+)
+def test_status_to_code_transforms_refuses_what_the_server_or_the_bands_would(
+    mapping: Any, error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error) as caught:
+        proxy.status_to_code_transforms(mapping)
+    assert words in str(caught.value)
+
+
+def test_an_error_message_of_exactly_123_ascii_characters_is_accepted() -> None:
+    block = proxy.status_to_code_transforms({500: proxy.custom_error(1500, "m" * 123)})
+    assert block[0].get("to_error", {}).get("message") == "m" * 123
+
+
+@pytest.mark.parametrize(
+    ("block", "error", "words"),
+    [
+        (
+            {"status_code": 403},
+            TypeError,
+            "check_status_to_code_transforms() expects a list of transforms, got {'status_code': 403} (dict)",
+        ),
+        (
+            [7],
+            TypeError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0] must be an object, got 7 (int)",
+        ),
+        (
+            [{"status_code": 403, "to_error": {"code": 1000, "message": "x"}, "extra": 1}],
+            ValueError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0] has unknown keys: extra",
+        ),
+        (
+            [{"to_error": {"code": 1000, "message": "x"}}],
+            TypeError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0] needs an int status_code, got None",
+        ),
+        (
+            [{"status_code": "403", "to_error": {"code": 1000, "message": "x"}}],
+            TypeError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0] needs an int status_code, got '403'",
+        ),
+        (
+            [{"status_code": 403}],
+            ValueError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0] needs exactly one of to_error or to_disconnect",
+        ),
+        (
+            [
+                {
+                    "status_code": 403,
+                    "to_error": {"code": 1000, "message": "x"},
+                    "to_disconnect": {"code": 4500, "reason": "x"},
+                }
+            ],
+            ValueError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0] needs exactly one of to_error or to_disconnect",
+        ),
+        (
+            [{"status_code": 403, "to_error": {"message": "x"}}],
+            ValueError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0]: ReplyError payload: field 'code' is required but missing",
+        ),
+        (
+            [{"status_code": 403, "to_disconnect": {"code": 2000, "reason": "x"}}],
+            ValueError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0]: custom_disconnect() expects an application disconnect code",
+        ),
+        (
+            [{"status_code": 200, "to_error": {"code": 1000, "message": "x"}}],
+            ValueError,
+            "check_status_to_code_transforms(): status_to_code_transforms[0]: status_to_code_transforms() expects HTTP statuses in 100..599 other than 200",
+        ),
+        (
+            [
+                {"status_code": 403, "to_error": {"code": 1000, "message": "x"}},
+                {"status_code": 403, "to_error": {"code": 1001, "message": "y"}},
+            ],
+            ValueError,
+            "check_status_to_code_transforms(): status_to_code_transforms[1] repeats status 403; Centrifugo applies only the first entry for a status",
+        ),
+        ([{"status_code": 403, "to_error": {"code": 100, "message": "x"}}], None, ""),
+    ],
+)
+def test_check_status_to_code_transforms_names_the_entry_and_the_fault(
+    block: object, error: type[Exception] | None, words: str
+) -> None:
+    if error is None:  # a built-in code reused with the application's message is allowed
+        assert proxy.check_status_to_code_transforms(block)[0].get("to_error", {}).get("code") == 100
+        return
+    with pytest.raises(error) as caught:
+        proxy.check_status_to_code_transforms(block)
+    assert str(caught.value).startswith(words)
