@@ -283,7 +283,7 @@ def disconnect_request(
 
 
 def _check_ids(ids: object, where: str) -> list[str]:
-    if issubclass(type(ids), (str, bytes)) or not issubclass(type(ids), (list, tuple)):
+    if not issubclass(type(ids), (list, tuple)):  # a str is a sequence too, of characters
         raise TypeError(f"{where} expects whitelist to be a list of client ids, got {show(ids)} ({type_name(ids)})")
     checked: list[str] = []
     for item in cast("Sequence[object]", ids):

@@ -301,3 +301,21 @@ def test_disconnect_request_round_trips_through_the_wire_decoder(code: int, reas
 
 def test_the_band_constant() -> None:
     assert (api.API_DISCONNECT_CODES.start, api.API_DISCONNECT_CODES.stop) == (3000, 5000)
+
+
+def test_item_errors_accept_tuples_and_replies_without_an_error_attribute() -> None:
+    @dataclass
+    class PublishResult:  # like cent's result models inside a BatchResult: no 'error' at all
+        offset: int = 0
+
+    @dataclass
+    class Replies:
+        replies: tuple[object, ...]
+
+    @dataclass
+    class TupleBroadcast:
+        responses: tuple[Item, ...]
+
+    found = api.batch_errors(Replies((PublishResult(), Item(FakeCentError(102, "unknown channel")))))
+    assert list(found) == [1]
+    assert api.broadcast_errors(TupleBroadcast((Item(None), Item(FakeCentError(107, "bad request"))))).keys() == {1}

@@ -148,7 +148,7 @@ def test_custom_disconnect_says_a_reason_over_123_bytes_loses_the_close_frame(
     assert message.endswith(show(reason))
 
 
-@pytest.mark.parametrize("reason", ["é" * 61, "x" * 120 + "é"])
+@pytest.mark.parametrize("reason", ["é" * 61, "x" * 120 + "é", "x" * 121 + "é"])
 def test_custom_disconnect_does_not_claim_a_drop_for_reasons_within_123_bytes(reason: str) -> None:
     assert len(reason.encode()) <= 123
     with pytest.raises(ValueError) as caught:
@@ -443,3 +443,23 @@ def test_check_status_to_code_transforms_names_the_entry_and_the_fault(
     with pytest.raises(error) as caught:
         proxy.check_status_to_code_transforms(block)
     assert str(caught.value).startswith(words)
+
+
+@pytest.mark.parametrize("status", [100, 199, 201, 599])
+def test_status_to_code_transforms_takes_the_edges_of_the_status_range(status: int) -> None:
+    assert proxy.status_to_code_transforms({status: proxy.custom_error(1000, "x")})[0]["status_code"] == status
+
+
+def test_check_status_to_code_transforms_lists_every_unknown_key() -> None:
+    block = [{"status_code": 403, "to_error": {"code": 1000, "message": "x"}, "zeta": 1, "alpha": 2}]
+    with pytest.raises(ValueError) as caught:
+        proxy.check_status_to_code_transforms(block)
+    assert str(caught.value) == (
+        "check_status_to_code_transforms(): status_to_code_transforms[0] has unknown keys: alpha, zeta"
+    )
+
+
+def test_a_lone_surrogate_counts_three_bytes_toward_the_close_frame_limit() -> None:
+    with pytest.raises(ValueError) as caught:
+        proxy.custom_disconnect(4500, "\ud800" * 42)
+    assert "got non-ASCII characters; at 126 bytes" in str(caught.value)
