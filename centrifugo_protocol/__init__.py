@@ -6,7 +6,8 @@ replies to commands), :class:`UnsubscribeCode`, :class:`DisconnectCode` and
 code and returns either a member or an ``Unknown...`` object classified by the
 protocol's range rules. :mod:`centrifugo_protocol.classify` turns server events into
 a client's next state; :mod:`centrifugo_protocol.wire` decodes protocol messages and
-:mod:`centrifugo_protocol.proxy` builds a proxy backend's answers.
+:mod:`centrifugo_protocol.proxy` builds a proxy backend's answers, and
+:mod:`centrifugo_protocol.api` reads server API errors and builds API calls.
 :mod:`centrifugo_protocol.events` types the codes a client SDK's events carry;
 :class:`Code` is what every code, member or unknown, of every family has.
 """
@@ -38,7 +39,7 @@ from ._ranges import (
 )
 
 if TYPE_CHECKING:
-    from . import classify, events, proxy, wire
+    from . import api, classify, events, proxy, wire
     from ._api_codes import ApiErrorCode, UnknownApiErrorCode
     from ._client_codes import (
         ClientErrorCode,
@@ -90,6 +91,7 @@ __all__ = [
     "UnsubscribeCode",
     "UnsubscribedCode",
     "__version__",
+    "api",
     "classify",
     "events",
     "proxy",
@@ -116,7 +118,7 @@ _LAZY_NAMES: dict[str, str] = {
     "UnknownSubscribingCode": "_client_codes",
     "UnknownUnsubscribedCode": "_client_codes",
 }
-_SUBMODULES = frozenset(("classify", "events", "proxy", "wire"))
+_SUBMODULES = frozenset(("api", "classify", "events", "proxy", "wire"))
 
 if not TYPE_CHECKING:
 

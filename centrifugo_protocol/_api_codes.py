@@ -11,7 +11,7 @@ from the same table rows, ``lookup`` and memo as the other families in
 from __future__ import annotations
 
 from enum import unique
-from typing import TYPE_CHECKING, final
+from typing import TYPE_CHECKING, Final, final
 
 # The shared machinery of every family's lookup() and unknown codes, reused so that
 # this family behaves like the others (checks, error messages, memo bound, equality).
@@ -46,6 +46,21 @@ class ApiErrorCode(MessageCodeEnum):
     def grpc_status(self) -> str:
         """Canonical gRPC status name for this code in transport error mode."""
         return self._grpc_status
+
+    @property
+    def retryable(self) -> bool:
+        """Whether sending the same API call again, later, can succeed.
+
+        Only :attr:`INTERNAL` is: every other code says the call itself or the server's
+        configuration is wrong, so an unchanged retry gets the same answer.
+        :attr:`retry_reason` says why for each code.
+        """
+        return _RETRY[self._value_][0]
+
+    @property
+    def retry_reason(self) -> str:
+        """Why :attr:`retryable` is what it is for this code, in a sentence."""
+        return _RETRY[self._value_][1]
 
     if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
@@ -113,9 +128,45 @@ class UnknownApiErrorCode(_Unknown):
         return "INTERNAL"
 
     @property
+    def retryable(self) -> bool:
+        """Always ``False``: a code nobody listed gives no ground to expect that a retry helps."""
+        return False
+
+    @property
+    def retry_reason(self) -> str:
+        """Why an unknown code is not retried."""
+        return _UNKNOWN_RETRY_REASON
+
+    @property
     def description(self) -> str:
         """What a server API client can make of the code."""
         return (
             "A server API error code this package does not know, perhaps from a newer server; "
             "in transport error mode it maps to HTTP 500 and gRPC INTERNAL."
         )
+
+
+# Whether an unchanged API call can succeed later, and why: one row a code, kept apart
+# from the code table so that the retry rule reads as a rule. The test suite holds it
+# against the reasons the server sends each code (see tests/test_api_retry.py).
+# fmt: off
+_RETRY: Final[dict[int, tuple[bool, str]]] = {
+    100: (True,  "The server itself failed (a broker, engine or node problem); the same call can "
+                 "succeed once it recovers, so retry with backoff and a bounded number of attempts."),
+    102: (False, "The channel's namespace is missing from the server's configuration; every retry "
+                 "gets 102 until the configuration or the channel name changes."),
+    104: (False, "The method or the object the call names does not exist; retrying does not create it."),
+    107: (False, "The call itself is malformed (an empty channel, bad base64, an invalid field); "
+                 "fix the request instead of sending it again."),
+    108: (False, "The feature is switched off in the server's configuration (history, presence, "
+                 "an RPC handler); this is a setup error, not a passing fault."),
+    112: (False, "The stream no longer holds the position asked for; asking again fails the same "
+                 "way, so read the current state from scratch instead."),
+    113: (False, "The call clashes with state the server holds; re-read that state and decide "
+                 "again rather than repeating the call."),
+}
+# fmt: on
+_UNKNOWN_RETRY_REASON: Final = (
+    "The code is not one this package knows, so nothing says a retry can help; treat it as a "
+    "failure and report it (the server maps it to HTTP 500)."
+)
