@@ -39,6 +39,7 @@ from ._ranges import (
 if TYPE_CHECKING:
     from . import classify, events, proxy, wire
     from ._api_codes import ApiErrorCode, UnknownApiErrorCode
+    from ._causes import CAUSES_MEASURED_ON, Cause, CauseKind, Sender, Untriggerable
     from ._client_codes import (
         ClientErrorCode,
         ConnectingCode,
@@ -58,6 +59,7 @@ __all__ = [
     "APP_ERROR_CODES",
     "APP_RECONNECT_DISCONNECT_CODES",
     "APP_TERMINAL_DISCONNECT_CODES",
+    "CAUSES_MEASURED_ON",
     "CLIENT_SIDE_ERROR_CODES",
     "MAX_CLOSE_REASON_BYTES",
     "MAX_CODE",
@@ -69,11 +71,14 @@ __all__ = [
     "TRANSPORT_CLOSE_CODES",
     "UNSUBSCRIBE_CODES",
     "ApiErrorCode",
+    "Cause",
+    "CauseKind",
     "ClientErrorCode",
     "ConnectingCode",
     "DisconnectCode",
     "DisconnectedCode",
     "ErrorCode",
+    "Sender",
     "SubscribingCode",
     "UnknownApiErrorCode",
     "UnknownClientErrorCode",
@@ -86,6 +91,7 @@ __all__ = [
     "UnknownUnsubscribedCode",
     "UnsubscribeCode",
     "UnsubscribedCode",
+    "Untriggerable",
     "__version__",
     "classify",
     "events",
@@ -101,6 +107,11 @@ __all__ = [
 _LAZY_NAMES: dict[str, str] = {
     "ApiErrorCode": "_api_codes",
     "UnknownApiErrorCode": "_api_codes",
+    "CAUSES_MEASURED_ON": "_causes",
+    "Cause": "_causes",
+    "CauseKind": "_causes",
+    "Sender": "_causes",
+    "Untriggerable": "_causes",
     "ClientErrorCode": "_client_codes",
     "ConnectingCode": "_client_codes",
     "DisconnectedCode": "_client_codes",

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
+    from ._causes import Cause
+
 __all__ = ["ApiErrorCode", "UnknownApiErrorCode"]
 
 
@@ -113,6 +115,13 @@ class ApiErrorCode(CodeEnum):
             "\"concurrent pagination\".)",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 @final

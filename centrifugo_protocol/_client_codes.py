@@ -39,6 +39,8 @@ from ._ranges import CLIENT_SIDE_ERROR_CODES
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from ._causes import Cause
+
 __all__ = [
     "ClientErrorCode",
     "ConnectingCode",
@@ -98,6 +100,13 @@ class ConnectingCode(ReasonCodeEnum):
     )
     # fmt: on
 
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
+
 
 @unique
 class DisconnectedCode(ReasonCodeEnum):
@@ -138,6 +147,13 @@ class DisconnectedCode(ReasonCodeEnum):
     )
     # fmt: on
 
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
+
 
 @unique
 class SubscribingCode(ReasonCodeEnum):
@@ -168,6 +184,13 @@ class SubscribingCode(ReasonCodeEnum):
             "once the client is connected.",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 @unique
@@ -203,6 +226,13 @@ class UnsubscribedCode(ReasonCodeEnum):
         description="The client was closed, so the subscription ended with it.",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 @unique
