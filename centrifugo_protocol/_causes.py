@@ -479,6 +479,9 @@ CAUSES: Final[tuple[Cause, ...]] = (
        situation="An application called the server API refresh method with expired set, ending the user's "
            "connections.",
        fix=None),
+    _C("disconnect.3005.refresh-proxy-expired", kind=_K.PROXY_ANSWER, involves='{"result": {"expired": true}}',
+       situation="The connection's lifetime ended and the refresh proxy answered that it must not be extended.",
+       fix=None),
     _C("disconnect.3006.server-side-subscription-expired", kind=_K.API_METHOD, involves="subscribe",
        situation="A server-side subscription (here from the server API subscribe method with expire_at) "
            "reached its expiry time.",
