@@ -506,7 +506,7 @@ CAUSES: Final[tuple[Cause, ...]] = (
     _C("disconnect.3011.proxy", kind=_K.PROXY_ANSWER, involves='{"disconnect": {"code": 3011}}', sender=_S.PROXY,
        situation="A proxy backend answered with a disconnect carrying 3011.",
        fix=None),
-    _C("disconnect.3012.no-pong", kind=_K.CLIENT_ACTION, involves="client.pong_timeout",
+    _C("disconnect.3012.no-pong", kind=_K.CONFIG_KEY, involves="client.pong_timeout",
        situation="The client did not answer the server's ping within client.pong_timeout. The SDKs always "
            "answer, so it usually means a stalled client or a network that holds frames back.",
        fix="Look at the client's network; raise client.pong_timeout if replies are merely slow."),
@@ -762,7 +762,9 @@ def markdown(families: Iterable[type[CodeEnum]] | None = None) -> str:
         for member in family:
             note = no_builtin_sender(member)
             for cause in causes_of(member):
+                # Who sends a code that no feature sends stands once, before its first cause.
                 situation = cause.situation if note is None else f"{note} {cause.situation}"
+                note = None
                 out.append(
                     f"| {member.code} `{member.name}` | `{cause.id}` | {_cell(situation)} | "
                     f"{cause.kind}: `{_cell(cause.involves)}` | {_cell(cause.fix or 'nothing to fix')} | "
