@@ -471,3 +471,19 @@ def test_the_markdown_of_chosen_families() -> None:
     assert "### `ApiErrorCode`" in text and "### `ErrorCode`" not in text
     assert "| 113 `CONFLICT` | `api.113.never-sent` |" in text
     assert "nothing to fix" in text
+
+
+def test_the_code_reference_shows_every_cause() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    spec = importlib.util.spec_from_file_location("docs_hooks", docs / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    built: str = hooks.expand((docs / "codes.md").read_text(encoding="utf-8"), "codes.md")
+    assert markdown().strip() in built
+    section = built[built.index("## Why a code was sent") :]
+    for cause in CAUSES:
+        assert f"`{cause.id}`" in section, cause.id
