@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: The server version whose behaviour the causes describe (the live tests run it).
-CAUSES_MEASURED_ON: Final = "Centrifugo v6.9.1"
+CAUSES_MEASURED_ON: Final[str] = "Centrifugo v6.9.1"
 
 
 class CauseKind(Enum):
