@@ -620,9 +620,29 @@ CAUSES: Final[tuple[Cause, ...]] = (
            "died, or a close frame carried a transport code (below 3000) or none, as when a disconnect "
            "reason is too long for a close frame.",
        fix="Nothing, if it is rare: the SDK reconnects with backoff."),
+    _C("connecting.2.server-pings-stopped", kind=_K.SERVER_EVENT, involves="server pings (client.ping_interval)",
+       sender=_S.SDK,
+       situation="No ping came from the server within its ping interval plus the SDK's allowance (for "
+           "centrifuge-python, max_server_ping_delay): the server stalled, or the network held frames back.",
+       fix="Look at the network between client and server, and at the server's load."),
+    _C("connecting.3.subscribe-reply-late", kind=_K.SERVER_EVENT, involves="the SDK's request timeout",
+       sender=_S.SDK,
+       situation="A subscribe got no reply within the SDK's timeout (a slow subscribe proxy or a stalled "
+           "server). The SDK reconnects, because the server may have subscribed it anyway.",
+       fix="Make the subscribe proxy answer well within the SDK's timeout, or raise that timeout."),
     _C("disconnected.0.disconnect-called", kind=_K.CLIENT_ACTION, involves="disconnect()", sender=_S.SDK,
        situation="The application called disconnect().",
        fix=None),
+    _C("disconnected.1.token-source-unauthorized", kind=_K.CLIENT_ACTION,
+       involves="the token source raises UnauthorizedError", sender=_S.SDK,
+       situation="The application's connection token source said that the user may not connect (it raised "
+           "the SDK's UnauthorizedError).",
+       fix=None),
+    _C("disconnected.1.expired-token-without-source", kind=_K.CLIENT_ACTION,
+       involves="a fixed token and no token source", sender=_S.SDK,
+       situation="The server answered connect with 109 (token expired), and the client had a fixed token but "
+           "no token source to get a new one from.",
+       fix="Give the client a token source (getToken, get_token) instead of a fixed token."),
     _C("subscribing.0.subscribe-called", kind=_K.CLIENT_ACTION, involves="subscribe()", sender=_S.SDK,
        situation="The application called subscribe() on the subscription.",
        fix=None),
@@ -633,6 +653,11 @@ CAUSES: Final[tuple[Cause, ...]] = (
        fix=None),
     _C("unsubscribed.0.unsubscribe-called", kind=_K.CLIENT_ACTION, involves="unsubscribe()", sender=_S.SDK,
        situation="The application called unsubscribe() on the subscription.",
+       fix=None),
+    _C("unsubscribed.1.token-source-unauthorized", kind=_K.CLIENT_ACTION,
+       involves="the subscription token source raises UnauthorizedError", sender=_S.SDK,
+       situation="The application's subscription token source said that the user may not subscribe to the "
+           "channel (it raised the SDK's UnauthorizedError).",
        fix=None),
 )
 # fmt: on

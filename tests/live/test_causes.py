@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import json
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Final
 
 import pytest
@@ -335,6 +339,7 @@ async def _python_sdk(live: Centrifugo) -> SdkEvents:
         token=jwt({"sub": user}),
         min_reconnect_delay=0.2,
         max_reconnect_delay=0.5,
+        proxy=None,
     )
     try:
         await client.connect()
@@ -371,6 +376,162 @@ def _sdk(step: str, event: str) -> Proof:
         codes = [code for name, code, _reason in steps.get(step, []) if name == event]
         assert codes, f"centrifuge-python reported no {event} event at step {step!r}: {steps!r}"
         return codes[0]
+
+    return Proof(proof)
+
+
+async def _first_event(client: Any, events: dict[str, list[int]], name: str) -> int:
+    """Wait (bounded) for the SDK's first ``name`` event, then disconnect the client."""
+    try:
+        deadline = time.monotonic() + TIMER_WAIT
+        while not events.get(name):
+            assert time.monotonic() < deadline, f"centrifuge-python reported no {name} event: {events!r}"
+            await asyncio.sleep(0.05)
+        return events[name][0]
+    finally:
+        await client.disconnect()
+
+
+def _recorder(events: dict[str, list[int]]) -> tuple[Any, Any]:
+    """Client and subscription event handlers that record each state event's code."""
+    sdk: Any = importlib.import_module("centrifuge")
+
+    async def note(name: str, ctx: Any) -> None:
+        events.setdefault(name, []).append(int(ctx.code))
+
+    class ClientEvents(sdk.ClientEventHandler):  # type: ignore[misc]  # the SDK is untyped here
+        async def on_connecting(self, ctx: Any) -> None:
+            await note("connecting", ctx)
+
+        async def on_connected(self, ctx: Any) -> None:
+            events.setdefault("connected", []).append(0)  # a connected event has no code
+
+        async def on_disconnected(self, ctx: Any) -> None:
+            await note("disconnected", ctx)
+
+    class SubEvents(sdk.SubscriptionEventHandler):  # type: ignore[misc]  # the SDK is untyped here
+        async def on_subscribed(self, ctx: Any) -> None:
+            events.setdefault("subscribed", []).append(0)
+
+        async def on_unsubscribed(self, ctx: Any) -> None:
+            await note("unsubscribed", ctx)
+
+    return ClientEvents(), SubEvents()
+
+
+def _token_source_refuses(target: str) -> Proof:
+    """centrifuge-python's token source (of the connection, or of a subscription)
+    raises the SDK's UnauthorizedError."""
+
+    async def run(live: Centrifugo) -> int:
+        sdk: Any = importlib.import_module("centrifuge")
+        events: dict[str, list[int]] = {}
+        client_events, sub_events = _recorder(events)
+
+        async def refuse(*_channel: str) -> str:  # a subscription's source is given the channel
+            raise sdk.UnauthorizedError
+
+        if target == "client":
+            client: Any = sdk.Client(live.ws_url, events=client_events, get_token=refuse, proxy=None)
+            await client.connect()
+            return await _first_event(client, events, "disconnected")
+        client = sdk.Client(live.ws_url, events=client_events, token=jwt({"sub": unique("sub-token")}), proxy=None)
+        sub: Any = client.new_subscription("closed:" + unique("t"), events=sub_events, get_token=refuse)
+        await client.connect()
+        await sub.subscribe()
+        return await _first_event(client, events, "unsubscribed")
+
+    return _on("server", lambda live: asyncio.run(run(live)))
+
+
+async def _expired_fixed_token(live: Centrifugo) -> int:
+    sdk: Any = importlib.import_module("centrifuge")
+    events: dict[str, list[int]] = {}
+    client_events, _ = _recorder(events)
+    client: Any = sdk.Client(
+        live.ws_url, events=client_events, token=jwt({"sub": unique("late"), "exp": 1}), proxy=None
+    )
+    await client.connect()
+    return await _first_event(client, events, "disconnected")
+
+
+def _collect_sockets_left_to(port: int) -> None:
+    """Collect what centrifuge-python 0.7.0 leaves behind when it gives up on a stalled
+    server: it moves on without closing the socket it had, and the garbage collector
+    later complains about it, during whichever test runs then. Collected here, each
+    complaint must be about that socket (or its asyncio transport), nothing else."""
+    complaints: list[sys.UnraisableHookArgs] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = complaints.append
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    for complaint in complaints:
+        about = repr(complaint.object)
+        mine = f"raddr=('127.0.0.1', {port})" in about or "fd=-1" in about  # fd -1: closed meanwhile
+        assert (about.startswith("<socket.socket ") and mine) or "_SelectorTransport.__del__" in about, about
+
+
+def _wait_stopped(live: Centrifugo) -> None:
+    """Wait until the kernel reports the server's process stopped (state T)."""
+    stat = Path(f"/proc/{live.process.pid}/stat")
+    deadline = time.monotonic() + TIMER_WAIT
+    while stat.read_text(encoding="ascii").rpartition(")")[2].split()[0] != "T":
+        assert time.monotonic() < deadline, "the server did not stop on SIGSTOP"
+        time.sleep(0.01)
+
+
+def _stalled_server(step: str) -> Proof:
+    """A server of its own, paused with SIGSTOP while centrifuge-python is connected:
+    a subscribe made then gets no reply (``subscribe``), or pings stop (``ping``)."""
+
+    async def run(live: Centrifugo) -> int:
+        sdk: Any = importlib.import_module("centrifuge")
+        events: dict[str, list[int]] = {}
+        client_events, sub_events = _recorder(events)
+        client: Any = sdk.Client(
+            live.ws_url,
+            events=client_events,
+            token=jwt({"sub": unique("stalled")}),
+            timeout=0.5,
+            # Pings come every 2 s: waiting for them must outlast the subscribe's timeout,
+            # unless pings are what the run is about.
+            max_server_ping_delay=0.5 if step == "ping" else TIMER_WAIT,
+            min_reconnect_delay=5.0,
+            proxy=None,
+        )
+        await client.connect()
+        deadline = time.monotonic() + TIMER_WAIT
+        while not events.get("connected"):
+            assert time.monotonic() < deadline, events
+            await asyncio.sleep(0.05)
+        events.pop("connecting", None)
+        live.process.send_signal(signal.SIGSTOP)
+        try:
+            _wait_stopped(live)
+            if step == "subscribe":
+                sub: Any = client.new_subscription(unique("late-sub"), events=sub_events)
+                await sub.subscribe()
+            deadline = time.monotonic() + TIMER_WAIT
+            while not events.get("connecting"):
+                assert time.monotonic() < deadline, f"centrifuge-python reported no connecting event: {events!r}"
+                await asyncio.sleep(0.05)
+            return events["connecting"][0]
+        finally:
+            # The server runs again before the client leaves, so that the SDK can close
+            # its sockets cleanly instead of leaving them to the garbage collector.
+            live.process.send_signal(signal.SIGCONT)
+            await client.disconnect()
+
+    def proof(request: pytest.FixtureRequest) -> int:
+        live = start_server(str(request.getfixturevalue("backend_url")), f"cause-stalled-{step}")
+        try:
+            code = asyncio.run(run(live))
+        finally:
+            live.stop()
+        _collect_sockets_left_to(live.port)
+        return code
 
     return Proof(proof)
 
@@ -424,6 +585,11 @@ _WRITTEN: dict[str, Proof] = {
     "subscribing.1.transport-lost": _sdk("transport-lost", "subscribing"),
     "unsubscribed.0.unsubscribe-called": _sdk("unsubscribe", "unsubscribed"),
     "disconnected.0.disconnect-called": _sdk("disconnect", "disconnected"),
+    "connecting.2.server-pings-stopped": _stalled_server("ping"),
+    "connecting.3.subscribe-reply-late": _stalled_server("subscribe"),
+    "disconnected.1.token-source-unauthorized": _token_source_refuses("client"),
+    "disconnected.1.expired-token-without-source": _on("server", lambda live: asyncio.run(_expired_fixed_token(live))),
+    "unsubscribed.1.token-source-unauthorized": _token_source_refuses("sub"),
 }
 
 #: Every proof, by the id of the cause it proves. Reused triggers whose ids name no
