@@ -484,7 +484,8 @@ CAUSES: Final[tuple[Cause, ...]] = (
        fix=None),
     _C("disconnect.3006.server-side-subscription-expired", kind=_K.API_METHOD, involves="subscribe",
        situation="A server-side subscription (here from the server API subscribe method with expire_at) "
-           "reached its expiry time.",
+           "reached its expiry time. From Centrifugo v6.9.6 on, a subscription refreshed with an expired "
+           "token gets 3006 too; v6.9.1 accepts that token.",
        fix="Give server-side subscriptions a later expire_at, or none."),
     _C("disconnect.3008.slow", kind=_K.CONFIG_KEY, involves="client.queue_max_size",
        situation="More data waited for the client than client.queue_max_size allows, because the client "
@@ -558,7 +559,8 @@ CAUSES: Final[tuple[Cause, ...]] = (
            "disconnect of its own, so the server used 3503.",
        fix=None),
     _C("disconnect.3504.user-connection-limit", kind=_K.CONFIG_KEY, involves="client.user_connection_limit",
-       situation="A user opened more connections than client.user_connection_limit allows.",
+       situation="A user opened more connections than client.user_connection_limit allows. The node-wide "
+           "client.connection_limit refuses the WebSocket upgrade with HTTP 503 instead, with no code.",
        fix="Raise client.user_connection_limit, or close the user's other connections (other tabs)."),
     _C("disconnect.3505.subs-claim-over-channel-limit", kind=_K.CONFIG_KEY, involves="client.channel_limit",
        situation="A connection token's subs claim (or the server API subscribe method) asked for more "
