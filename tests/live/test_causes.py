@@ -23,11 +23,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pytest
 
@@ -298,6 +298,37 @@ def _refreshed_as(prefix: str) -> Callable[[Centrifugo], int]:
 
 # --- Client-side codes, as centrifuge-python reports them ---------------------------------
 
+
+def _collect_sockets_left_to(port: int) -> None:
+    """Collect what centrifuge-python 0.7.0 can leave behind when it is disconnected
+    while it changes state (a stalled server, a refused token): a socket it never
+    closed, which the garbage collector would complain about during whichever test
+    runs then. Collected here, each complaint must be about a socket to the server
+    (or its asyncio transport), nothing else."""
+    complaints: list[sys.UnraisableHookArgs] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = complaints.append
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    for complaint in complaints:
+        about = repr(complaint.object)
+        mine = f"raddr=('127.0.0.1', {port})" in about or "fd=-1" in about  # fd -1: closed meanwhile
+        assert (about.startswith("<socket.socket ") and mine) or "_SelectorTransport.__del__" in about, about
+
+
+_T = TypeVar("_T")
+
+
+def _run_sdk(live: Centrifugo, run: Coroutine[Any, Any, _T]) -> _T:
+    """Run centrifuge-python's part of a proof, then collect what it left behind."""
+    try:
+        return asyncio.run(run)
+    finally:
+        _collect_sockets_left_to(live.port)
+
+
 SdkEvents = dict[str, list[tuple[str, int, str]]]
 
 
@@ -367,7 +398,7 @@ async def _python_sdk(live: Centrifugo) -> SdkEvents:
 
 @pytest.fixture(scope="module")
 def sdk_events(server: Centrifugo) -> SdkEvents:
-    return asyncio.run(_python_sdk(server))
+    return _run_sdk(server, _python_sdk(server))
 
 
 def _sdk(step: str, event: str) -> Proof:
@@ -441,7 +472,7 @@ def _token_source_refuses(target: str) -> Proof:
         await sub.subscribe()
         return await _first_event(client, events, "unsubscribed")
 
-    return _on("server", lambda live: asyncio.run(run(live)))
+    return _on("server", lambda live: _run_sdk(live, run(live)))
 
 
 async def _expired_fixed_token(live: Centrifugo) -> int:
@@ -453,24 +484,6 @@ async def _expired_fixed_token(live: Centrifugo) -> int:
     )
     await client.connect()
     return await _first_event(client, events, "disconnected")
-
-
-def _collect_sockets_left_to(port: int) -> None:
-    """Collect what centrifuge-python 0.7.0 leaves behind when it gives up on a stalled
-    server: it moves on without closing the socket it had, and the garbage collector
-    later complains about it, during whichever test runs then. Collected here, each
-    complaint must be about that socket (or its asyncio transport), nothing else."""
-    complaints: list[sys.UnraisableHookArgs] = []
-    previous = sys.unraisablehook
-    sys.unraisablehook = complaints.append
-    try:
-        gc.collect()
-    finally:
-        sys.unraisablehook = previous
-    for complaint in complaints:
-        about = repr(complaint.object)
-        mine = f"raddr=('127.0.0.1', {port})" in about or "fd=-1" in about  # fd -1: closed meanwhile
-        assert (about.startswith("<socket.socket ") and mine) or "_SelectorTransport.__del__" in about, about
 
 
 def _wait_stopped(live: Centrifugo) -> None:
@@ -527,11 +540,9 @@ def _stalled_server(step: str) -> Proof:
     def proof(request: pytest.FixtureRequest) -> int:
         live = start_server(str(request.getfixturevalue("backend_url")), f"cause-stalled-{step}")
         try:
-            code = asyncio.run(run(live))
+            return _run_sdk(live, run(live))
         finally:
             live.stop()
-        _collect_sockets_left_to(live.port)
-        return code
 
     return Proof(proof)
 
@@ -588,7 +599,9 @@ _WRITTEN: dict[str, Proof] = {
     "connecting.2.server-pings-stopped": _stalled_server("ping"),
     "connecting.3.subscribe-reply-late": _stalled_server("subscribe"),
     "disconnected.1.token-source-unauthorized": _token_source_refuses("client"),
-    "disconnected.1.expired-token-without-source": _on("server", lambda live: asyncio.run(_expired_fixed_token(live))),
+    "disconnected.1.expired-token-without-source": _on(
+        "server", lambda live: _run_sdk(live, _expired_fixed_token(live))
+    ),
     "unsubscribed.1.token-source-unauthorized": _token_source_refuses("sub"),
 }
 
