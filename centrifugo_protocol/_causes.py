@@ -725,18 +725,19 @@ def _one_line(cause: Cause) -> str:
 
 
 def sent_when(member: CodeEnum) -> tuple[str, ...]:
-    """Lines that explain when ``member`` is sent, for a "sent when" heading.
+    """Lines that explain when ``member`` is sent, headed "sent when".
 
-    Each cause gives one line (its situation, then what is involved in brackets),
-    followed by a ``fix:`` line when something fixes it and a ``not provable live:``
-    line when no live test can produce it. A member that no server feature sends
-    starts with a line that says so. Empty when no cause is known. The caller indents
-    and wraps the lines; the first line names the server version measured.
+    The first line is the heading, naming the server version measured. A member that
+    no server feature sends then has a line that says so. Each cause gives one line
+    (``- `` and its situation, then what is involved in brackets), followed by a
+    ``  fix:`` line when something fixes it and a ``  not provable live:`` line when no
+    live test can produce it. Empty when no cause is known. The caller indents (and,
+    if it likes, wraps) the lines.
     """
     causes = causes_of(member)
     if not causes:
         return ()
-    lines = [f"measured on {CAUSES_MEASURED_ON}:"]
+    lines = [f"sent when (measured on {CAUSES_MEASURED_ON}):"]
     note = no_builtin_sender(member)
     if note is not None:
         lines.append(note)
@@ -747,6 +748,12 @@ def sent_when(member: CodeEnum) -> tuple[str, ...]:
         if cause.untriggerable is not None:
             lines.append(f"  not provable live: {cause.untriggerable.text}")
     return tuple(lines)
+
+
+def most_often(member: CodeEnum) -> Cause | None:
+    """The cause to suspect first for ``member`` (its most common), or None when none is known."""
+    causes = causes_of(member)
+    return causes[0] if causes else None
 
 
 def record(cause: Cause) -> dict[str, str | None]:

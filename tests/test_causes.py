@@ -38,6 +38,7 @@ from centrifugo_protocol._causes import (
     CAUSES,
     causes_of,
     markdown,
+    most_often,
     no_builtin_sender,
     record,
     records,
@@ -161,6 +162,12 @@ def test_the_usual_cause_comes_first() -> None:
     # ground-truth.md section 8: 3501 is most often a client that sent no credentials.
     assert DisconnectCode.BAD_REQUEST.causes[0].id == "disconnect.3501.no-credentials"
     assert DisconnectCode.BAD_REQUEST.causes[0].involves == "connect without a token"
+
+
+def test_most_often_is_the_first_cause() -> None:
+    assert most_often(DisconnectCode.BAD_REQUEST) is DisconnectCode.BAD_REQUEST.causes[0]
+    assert most_often(ErrorCode.INTERNAL) is ErrorCode.INTERNAL.causes[0]
+    assert most_often(ClientErrorCode.TIMEOUT) is None
 
 
 def test_a_bad_subscription_signature_is_103_not_3500() -> None:
@@ -406,7 +413,7 @@ def test_the_causes_load_only_when_asked_for() -> None:
 def test_sent_when_lists_each_cause_with_its_fix() -> None:
     lines = sent_when(DisconnectCode.STALE)
     assert lines == (
-        "measured on Centrifugo v6.9.1:",
+        "sent when (measured on Centrifugo v6.9.1):",
         "- A client opened a connection but sent no connect command within client.stale_close_delay. "
         "[config key: client.stale_close_delay]",
         "  fix: Send connect right after the connection opens; raise client.stale_close_delay for slow token sources.",
@@ -415,7 +422,7 @@ def test_sent_when_lists_each_cause_with_its_fix() -> None:
 
 def test_sent_when_says_who_sends_a_code_no_feature_sends_and_why_it_cannot_be_proven() -> None:
     lines = sent_when(UnsubscribeCode.STATE_INVALIDATED)
-    assert lines[0] == "measured on Centrifugo v6.9.1:"
+    assert lines[0] == "sent when (measured on Centrifugo v6.9.1):"
     assert lines[1] == no_builtin_sender(UnsubscribeCode.STATE_INVALIDATED)
     assert lines[2].startswith("- A server built on the centrifuge library changed the tags filter")
     assert lines[-1] == "  not provable live: Centrifugo v6.9.1 has no feature that sends it"
