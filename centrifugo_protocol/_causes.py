@@ -406,10 +406,10 @@ CAUSES: Final[tuple[Cause, ...]] = (
     _C("error.109.subscription-token-expired", kind=_K.CLIENT_ACTION, involves="subscription token exp claim",
        situation="A client subscribed with a subscription token whose exp time has passed.",
        fix="Nothing, if the subscription has a token source: SDKs fetch a fresh token and subscribe again."),
-    _C("error.110.connect-proxy-expire-at-past", kind=_K.PROXY_ANSWER, involves='{"result": {"expire_at": ...}}',
+    _C("error.110.connect-proxy-expire-at-past", kind=_K.PROXY_ANSWER, involves='{"result": {"expire_at": 1}}',
        situation="The connect proxy accepted the client but gave an expire_at time that has already passed.",
        fix="Have the connect proxy backend give an expire_at in the future."),
-    _C("error.110.subscribe-proxy-expire-at-past", kind=_K.PROXY_ANSWER, involves='{"result": {"expire_at": ...}}',
+    _C("error.110.subscribe-proxy-expire-at-past", kind=_K.PROXY_ANSWER, involves='{"result": {"expire_at": 1}}',
        situation="The subscribe proxy accepted the subscription but gave an expire_at time that has "
            "already passed.",
        fix="Have the subscribe proxy backend give an expire_at in the future."),
@@ -711,12 +711,11 @@ def no_builtin_sender(member: CodeEnum) -> str | None:
     return f"No feature of {CAUSES_MEASURED_ON} sends it by itself: only {who}."
 
 
-_ORDER: Final = (Sender.PROXY, Sender.SERVER_API, Sender.LIBRARY, Sender.NOBODY)
+_ORDER: Final = (Sender.PROXY, Sender.SERVER_API, Sender.LIBRARY)
 _WHO: Final = {
     Sender.PROXY: "a proxy backend's answer",
     Sender.SERVER_API: "a server API call that names the code",
     Sender.LIBRARY: "a server built on the centrifuge library",
-    Sender.NOBODY: "nothing",
 }
 
 

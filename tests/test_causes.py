@@ -256,6 +256,33 @@ def test_each_cause_reads_as_plain_words(cause: Cause) -> None:
         assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", cause.involves), cause.id
 
 
+# The server API's methods (live-server.md 3.6) and the proxies' config keys (3.1).
+API_METHODS = {"publish", "broadcast", "subscribe", "unsubscribe", "disconnect", "refresh", "presence",
+               "presence_stats", "history", "history_remove", "channels", "info", "rpc", "batch"}  # fmt: skip
+PROXY_KEYS = {"client.proxy.connect", "client.proxy.refresh", "channel.proxy.subscribe", "channel.proxy.publish",
+              "rpc.proxy"}  # fmt: skip
+
+
+@pytest.mark.parametrize("cause", CAUSES, ids=lambda c: c.id)
+def test_what_is_involved_is_named_as_its_kind_names_things(cause: Cause) -> None:
+    involves = cause.involves
+    if cause.kind is CauseKind.API_METHOD:
+        assert involves in API_METHODS, cause.id
+    elif cause.kind is CauseKind.PROXY_ANSWER and involves.startswith("{"):
+        answer = json.loads(involves)
+        assert isinstance(answer, dict) and len(answer) == 1, cause.id
+        ((key, value),) = answer.items()
+        assert key in ("result", "error", "disconnect"), cause.id
+        if key != "result":
+            assert value == {"code": cause.code}, cause.id
+    elif cause.kind is CauseKind.PROXY_ANSWER:
+        assert involves in PROXY_KEYS, cause.id
+    else:
+        # A name, not a sentence: lower case first (signal names aside), no full stop.
+        assert involves[0].islower() or re.fullmatch(r"SIG[A-Z]+( or SIG[A-Z]+)*", involves), cause.id
+        assert not involves.endswith("."), cause.id
+
+
 def test_the_version_measured_is_named() -> None:
     assert CAUSES_MEASURED_ON == "Centrifugo v6.9.1"
     assert centrifugo_protocol.CAUSES_MEASURED_ON == CAUSES_MEASURED_ON
@@ -380,12 +407,26 @@ def test_the_enums_print_their_words() -> None:
         "server event",
     ]
     assert [str(sender) for sender in Sender] == ["server", "proxy", "server API", "library", "SDK", "nobody"]
-    assert Sender.PROXY.text == "a proxy backend's answer only"
-    assert Sender.NOBODY.text == "nothing: the code never travels on the wire"
-    assert all(sender.text for sender in Sender)
-    assert str(Untriggerable.NOT_OBSERVABLE) == "not observable"
-    assert Untriggerable.NOT_IN_CENTRIFUGO.text == "Centrifugo v6.9.1 has no feature that sends it"
-    assert len({reason.text for reason in Untriggerable}) == len(Untriggerable)
+    assert {sender: sender.text for sender in Sender} == {
+        Sender.SERVER: "the server's own features",
+        Sender.PROXY: "a proxy backend's answer only",
+        Sender.SERVER_API: "a server API call that names the code only",
+        Sender.LIBRARY: "a server built on the centrifuge library only, never Centrifugo",
+        Sender.SDK: "the client SDK itself",
+        Sender.NOBODY: "nothing: the code never travels on the wire",
+    }
+    assert [str(reason) for reason in Untriggerable] == [
+        "never sent",
+        "not in Centrifugo",
+        "not observable",
+        "not deterministic",
+    ]
+    assert {reason: reason.text for reason in Untriggerable} == {
+        Untriggerable.NEVER_SENT: "no frame ever carries this code, so no client can receive it",
+        Untriggerable.NOT_IN_CENTRIFUGO: "Centrifugo v6.9.1 has no feature that sends it",
+        Untriggerable.NOT_OBSERVABLE: "the connection it ends is already broken, so its client never receives it",
+        Untriggerable.NOT_DETERMINISTIC: "it needs two requests to race, which a test cannot force",
+    }
 
 
 def test_the_public_types_are_the_packages() -> None:
@@ -458,7 +499,15 @@ def test_records_are_json() -> None:
 
 def test_the_markdown_has_a_row_per_cause() -> None:
     text = markdown()
-    assert text.startswith(f"Measured on {CAUSES_MEASURED_ON}.")
+    lines = text.splitlines()
+    assert lines[0] == (
+        "Measured on Centrifugo v6.9.1. Causes are listed most common first; each id is proven by a live test, "
+        "except where the last column says why none can be."
+    )
+    header = "| Code | Cause | Situation | Involves | Fix | Not provable live |"
+    assert lines.count(header) == len(SERVER_FAMILIES + CLIENT_FAMILIES)
+    assert lines[lines.index(header) + 1] == "|---|---|---|---|---|---|"
+    assert text.endswith(" |\n")
     rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line.split("|")[2]]
     assert len(rows) == len(CAUSES)
     for cause in CAUSES:
@@ -471,6 +520,13 @@ def test_the_markdown_has_a_row_per_cause() -> None:
     rows_3014 = [row for row in rows if row.startswith("| 3014 ")]
     assert len(rows_3014) == 2
     assert [note in row for row in rows_3014] == [True, False]
+
+
+def test_table_cells_escape_the_column_bar() -> None:
+    from centrifugo_protocol._causes import _cell  # pyright: ignore[reportPrivateUsage]
+
+    assert _cell("a|b|c") == "a\\|b\\|c"
+    assert _cell("plain") == "plain"
 
 
 def test_the_markdown_of_chosen_families() -> None:
