@@ -269,7 +269,7 @@ def test_what_is_involved_is_named_as_its_kind_names_things(cause: Cause) -> Non
     if cause.kind is CauseKind.API_METHOD:
         assert involves in API_METHODS, cause.id
     elif cause.kind is CauseKind.PROXY_ANSWER and involves.startswith("{"):
-        answer = json.loads(involves)
+        answer: dict[str, object] = json.loads(involves)
         assert isinstance(answer, dict) and len(answer) == 1, cause.id
         ((key, value),) = answer.items()
         assert key in ("result", "error", "disconnect"), cause.id
