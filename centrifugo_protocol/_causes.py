@@ -482,6 +482,9 @@ CAUSES: Final[tuple[Cause, ...]] = (
     _C("disconnect.3005.refresh-proxy-expired", kind=_K.PROXY_ANSWER, involves='{"result": {"expired": true}}',
        situation="The connection's lifetime ended and the refresh proxy answered that it must not be extended.",
        fix=None),
+    _C("disconnect.3005.refresh-with-expired-token", kind=_K.CLIENT_ACTION, involves="refresh command",
+       situation="A client refreshed its connection with a token whose exp time had already passed.",
+       fix="Have the token source return a fresh token, not the one the client already holds."),
     _C("disconnect.3006.server-side-subscription-expired", kind=_K.API_METHOD, involves="subscribe",
        situation="A server-side subscription (here from the server API subscribe method with expire_at) "
            "reached its expiry time. From Centrifugo v6.9.6 on, a subscription refreshed with an expired "
@@ -536,6 +539,14 @@ CAUSES: Final[tuple[Cause, ...]] = (
        situation="A client subscribed with a subscription token minted for another channel (or another "
            "user or client).",
        fix="Mint each subscription token for the channel and user it is used with."),
+    _C("disconnect.3500.channel-claim-in-connection-token", kind=_K.CLIENT_ACTION,
+       involves="connection token channel claim",
+       situation="A client connected with a token that carries a channel claim, which only subscription "
+           "tokens may carry: a subscription token was used as a connection token.",
+       fix="Connect with a connection token; keep subscription tokens for subscribing."),
+    _C("disconnect.3500.invalid-refresh-token", kind=_K.CLIENT_ACTION, involves="refresh command",
+       situation="A client refreshed its connection with a token the server could not verify.",
+       fix="Refresh with a token signed with the server's key."),
     _C("disconnect.3501.no-credentials", kind=_K.CLIENT_ACTION, involves="connect without a token",
        situation="A client connected with no token while the server has no connect proxy and does not "
            "allow anonymous connections. This is the usual 3501.",
@@ -550,10 +561,22 @@ CAUSES: Final[tuple[Cause, ...]] = (
     _C("disconnect.3501.second-connect", kind=_K.CLIENT_ACTION, involves="a second connect command",
        situation="A client sent connect again on a connection that was already connected.",
        fix="Connect once per connection."),
+    _C("disconnect.3501.unknown-command", kind=_K.CLIENT_ACTION, involves="a command the server does not know",
+       situation="A client sent a command that names no method the server knows (often a client newer or "
+           "older than the server).",
+       fix="Use an SDK version that matches the server's protocol."),
+    _C("disconnect.3501.connect-subs-unknown-namespace", kind=_K.CONFIG_KEY, involves="channel.namespaces",
+       situation="A client's connect command asked for a server-side subscription (its subs field) to a "
+           "channel in a namespace that is not configured.",
+       fix="Add the namespace to channel.namespaces, or fix the channels the client asks for."),
     _C("disconnect.3502.never-connects", kind=_K.CONFIG_KEY, involves="client.stale_close_delay",
        situation="A client opened a connection but sent no connect command within client.stale_close_delay.",
        fix="Send connect right after the connection opens; raise client.stale_close_delay for slow "
            "token sources."),
+    _C("disconnect.3502.open-after-connect-error", kind=_K.CLIENT_ACTION, involves="a socket kept after a connect error",
+       situation="A client kept its connection open after the server answered its connect with an error; "
+           "the server closes it after client.stale_close_delay.",
+       fix="Close the connection after a connect error and open a new one to try again."),
     _C("disconnect.3503.api-disconnect", kind=_K.API_METHOD, involves="disconnect",
        situation="An application called the server API disconnect method for the user without a "
            "disconnect of its own, so the server used 3503.",

@@ -215,6 +215,52 @@ def _connect_closes(token: str) -> Callable[[Centrifugo], int]:
     return run
 
 
+def _refresh_with(token_for: Callable[[str], str]) -> Callable[[Centrifugo], int]:
+    """Connect with a token that expires in an hour, then refresh with ``token_for(user)``."""
+
+    def run(live: Centrifugo) -> int:
+        with raw(live.ws_url) as client:
+            user = unique("refresher")
+            connect_as(client, user, exp=int(time.time()) + 3600)
+            client.send({"refresh": {"token": token_for(user)}})
+            closed = client.until_closed()
+            assert closed.frame and closed.code is not None, closed
+            return closed.code
+
+    return run
+
+
+def _unknown_command(live: Centrifugo) -> int:
+    with raw(live.ws_url) as client:
+        _connected(client)
+        client.send_raw(json.dumps({"id": 99, "no_such_method": {}}))
+        closed = client.until_closed()
+        assert closed.frame and closed.code is not None, closed
+        return closed.code
+
+
+def _connect_asking_for(channel: str) -> Callable[[Centrifugo], int]:
+    """A connect command whose subs field asks for a server-side subscription to ``channel``."""
+
+    def run(live: Centrifugo) -> int:
+        with raw(live.ws_url) as client:
+            client.send({"connect": {"token": jwt({"sub": unique("asker")}), "subs": {channel: {}}}})
+            closed = client.until_closed()
+            assert closed.frame and closed.code is not None, closed
+            return closed.code
+
+    return run
+
+
+def _open_after_connect_error(live: Centrifugo) -> int:
+    with raw(live.ws_url) as client:
+        reply = client.reply(client.send({"connect": {"token": jwt({"sub": unique("late"), "exp": 1})}}))
+        assert reply["error"]["code"] == 109, reply
+        closed = client.until_closed(timeout=TIMER_WAIT)
+        assert closed.frame and closed.code is not None, closed
+        return closed.code
+
+
 # --- A server whose connections expire at once, with a refresh proxy ---------------------
 
 
@@ -590,6 +636,18 @@ _WRITTEN: dict[str, Proof] = {
         _closes_after({"subscribe": {"channel": "closed:mine", "token": jwt({"sub": "", "channel": "closed:other"})}}),
     ),
     "disconnect.3501.second-connect": _on("server", _closes_after({"connect": {}})),
+    "disconnect.3501.unknown-command": _on("server", _unknown_command),
+    "disconnect.3501.connect-subs-unknown-namespace": _on("server", _connect_asking_for("nope:x")),
+    "disconnect.3502.open-after-connect-error": _on("server", _open_after_connect_error),
+    "disconnect.3005.refresh-with-expired-token": _on(
+        "server", _refresh_with(lambda user: jwt({"sub": user, "exp": 1}))
+    ),
+    "disconnect.3500.invalid-refresh-token": _on(
+        "server", _refresh_with(lambda user: jwt({"sub": user, "exp": int(time.time()) + 3600}, secret="not-the-key"))
+    ),
+    "disconnect.3500.channel-claim-in-connection-token": _on(
+        "server", _connect_closes(jwt({"sub": "mixed-up", "channel": "closed:c"}))
+    ),
     "connecting.0.connect-called": _sdk("connect", "connecting"),
     "connecting.1.transport-lost": _sdk("transport-lost", "connecting"),
     "subscribing.0.subscribe-called": _sdk("subscribe", "subscribing"),
