@@ -452,12 +452,12 @@ def test_the_causes_load_only_when_asked_for() -> None:
 
 
 def test_sent_when_lists_each_cause_with_its_fix() -> None:
-    lines = sent_when(DisconnectCode.STALE)
+    lines = sent_when(DisconnectCode.SLOW)
     assert lines == (
         "sent when (measured on Centrifugo v6.9.1):",
-        "- A client opened a connection but sent no connect command within client.stale_close_delay. "
-        "[config key: client.stale_close_delay]",
-        "  fix: Send connect right after the connection opens; raise client.stale_close_delay for slow token sources.",
+        "- More data waited for the client than client.queue_max_size allows, because the client read too slowly "
+        "or a single message was larger than the queue. [config key: client.queue_max_size]",
+        "  fix: Raise client.queue_max_size, publish smaller messages, or give the client more bandwidth.",
     )
 
 
