@@ -7,7 +7,8 @@ code and returns either a member or an ``Unknown...`` object classified by the
 protocol's range rules. :mod:`centrifugo_protocol.classify` turns server events into
 a client's next state; :mod:`centrifugo_protocol.wire` decodes protocol messages and
 :mod:`centrifugo_protocol.proxy` builds a proxy backend's answers.
-:mod:`centrifugo_protocol.events` types the codes a client SDK's events carry.
+:mod:`centrifugo_protocol.events` types the codes a client SDK's events carry;
+:class:`Code` is what every code, member or unknown, of every family has.
 """
 
 from typing import TYPE_CHECKING
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
         UnknownUnsubscribedCode,
         UnsubscribedCode,
     )
+    from .events import Code
 
 __version__ = "0.2.0.dev0"
 
@@ -74,6 +76,7 @@ __all__ = [
     "Cause",
     "CauseKind",
     "ClientErrorCode",
+    "Code",
     "ConnectingCode",
     "DisconnectCode",
     "DisconnectedCode",
@@ -105,6 +108,7 @@ __all__ = [
 # backend never needs the client-side ones. Type checkers read the imports above
 # instead of this hook.
 _LAZY_NAMES: dict[str, str] = {
+    "Code": "events",
     "ApiErrorCode": "_api_codes",
     "UnknownApiErrorCode": "_api_codes",
     "CAUSES_MEASURED_ON": "_causes",

@@ -11,16 +11,14 @@ from the same table rows, ``lookup`` and memo as the other families in
 from __future__ import annotations
 
 from enum import unique
-from typing import TYPE_CHECKING, Final, cast, final
+from typing import TYPE_CHECKING, final
 
 # The shared machinery of every family's lookup() and unknown codes, reused so that
 # this family behaves like the others (checks, error messages, memo bound, equality).
-from ._codes import CodeEnum, Row, _lookup_slow, _Unknown, row, seal  # pyright: ignore[reportPrivateUsage]
+from ._codes import MessageCodeEnum, _Unknown, row, unknown_of  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
     from http import HTTPStatus
-
-    from typing_extensions import Self
 
     from ._causes import Cause
 
@@ -28,31 +26,15 @@ __all__ = ["ApiErrorCode", "UnknownApiErrorCode"]
 
 
 @unique
-class ApiErrorCode(CodeEnum):
+class ApiErrorCode(MessageCodeEnum):
     """Error codes of the server HTTP and gRPC API, with their transport statuses.
 
     Some numbers mean something else here than in :class:`ErrorCode`: 104 is "not
     found" and 113 is "conflict" in the server API.
     """
 
-    _message: str
     _http_status: int
     _grpc_status: str
-
-    def __new__(cls, value: int) -> Self:
-        row = cast("Row", value)  # enum passes only class-body rows here; see Row
-        member = int.__new__(cls, row)
-        member._value_ = int(row)
-        member._message = row.message
-        member._http_status = row.http_status
-        member._grpc_status = row.grpc_status
-        member._description = row.description
-        return member
-
-    @property
-    def message(self) -> str:
-        """The server's message for this code, exactly as on the wire."""
-        return self._message
 
     @property
     def http_status(self) -> HTTPStatus:
@@ -67,19 +49,12 @@ class ApiErrorCode(CodeEnum):
         """Canonical gRPC status name for this code in transport error mode."""
         return self._grpc_status
 
-    @staticmethod
-    def lookup(code: int) -> ApiErrorCode | UnknownApiErrorCode:
-        """Return the member for ``code``, or an :class:`UnknownApiErrorCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _API_ERROR_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_API_ERROR_MEMO", ApiErrorCode, UnknownApiErrorCode, code)
+        @staticmethod
+        def lookup(code: int) -> ApiErrorCode | UnknownApiErrorCode:
+            """The member for ``code``, or an :class:`UnknownApiErrorCode` for any other code."""
+            ...
 
     # fmt: off
     INTERNAL = row(
@@ -125,6 +100,7 @@ class ApiErrorCode(CodeEnum):
 
 
 @final
+@unknown_of(ApiErrorCode)
 class UnknownApiErrorCode(_Unknown):
     """A server API error code that :class:`ApiErrorCode` does not list.
 
@@ -132,7 +108,6 @@ class UnknownApiErrorCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = ApiErrorCode
 
     @property
     def http_status(self) -> HTTPStatus:
@@ -153,21 +128,3 @@ class UnknownApiErrorCode(_Unknown):
             "A server API error code this package does not know, perhaps from a newer server; "
             "in transport error mode it maps to HTTP 500 and gRPC INTERNAL."
         )
-
-
-# The memo of lookup()'s answers, kept and replaced the way the other families' are
-# (see _codes): every member plus a bounded number of unknown codes.
-_API_ERROR_MEMO: dict[int, ApiErrorCode | UnknownApiErrorCode] = {}
-_MEMO_FAMILIES: Final[dict[str, type[CodeEnum]]] = {"_API_ERROR_MEMO": ApiErrorCode}
-
-
-def _reset_memos() -> None:
-    """Forget every unknown code the lookup has memoized (tests start from here)."""
-    namespace = globals()
-    for name, family in _MEMO_FAMILIES.items():
-        namespace[name] = {member.value: member for member in family}
-
-
-_reset_memos()
-seal(ApiErrorCode)
-UnknownApiErrorCode.__module__ = "centrifugo_protocol"

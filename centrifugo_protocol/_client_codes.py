@@ -29,16 +29,14 @@ read; ``code`` and ``description`` are common to every member and unknown.
 from __future__ import annotations
 
 from enum import unique
-from typing import TYPE_CHECKING, Final, cast, final
+from typing import TYPE_CHECKING, final
 
 # The shared machinery of the server families' lookup() and unknown codes, reused
 # so that every family behaves alike (checks, error messages, memo bound, equality).
-from ._codes import CodeEnum, ReasonCodeEnum, Row, _lookup_slow, _Unknown, row, seal  # pyright: ignore[reportPrivateUsage]
+from ._codes import CodeEnum, ReasonCodeEnum, _Unknown, row, unknown_of  # pyright: ignore[reportPrivateUsage]
 from ._ranges import CLIENT_SIDE_ERROR_CODES
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
-
     from ._causes import Cause
 
 __all__ = [
@@ -59,19 +57,12 @@ __all__ = [
 class ConnectingCode(ReasonCodeEnum):
     """Client-side codes reported when a client goes to ``connecting``."""
 
-    @staticmethod
-    def lookup(code: int) -> ConnectingCode | UnknownConnectingCode:
-        """Return the member for ``code``, or an :class:`UnknownConnectingCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _CONNECTING_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_CONNECTING_MEMO", ConnectingCode, UnknownConnectingCode, code)
+        @staticmethod
+        def lookup(code: int) -> ConnectingCode | UnknownConnectingCode:
+            """The member for ``code``, or an :class:`UnknownConnectingCode` for any other code."""
+            ...
 
     # fmt: off
     CONNECT_CALLED = row(
@@ -112,19 +103,12 @@ class ConnectingCode(ReasonCodeEnum):
 class DisconnectedCode(ReasonCodeEnum):
     """Client-side codes reported when a client goes to ``disconnected``."""
 
-    @staticmethod
-    def lookup(code: int) -> DisconnectedCode | UnknownDisconnectedCode:
-        """Return the member for ``code``, or an :class:`UnknownDisconnectedCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _DISCONNECTED_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_DISCONNECTED_MEMO", DisconnectedCode, UnknownDisconnectedCode, code)
+        @staticmethod
+        def lookup(code: int) -> DisconnectedCode | UnknownDisconnectedCode:
+            """The member for ``code``, or an :class:`UnknownDisconnectedCode` for any other code."""
+            ...
 
     # fmt: off
     DISCONNECT_CALLED = row(
@@ -159,19 +143,12 @@ class DisconnectedCode(ReasonCodeEnum):
 class SubscribingCode(ReasonCodeEnum):
     """Client-side codes reported when a subscription goes to ``subscribing``."""
 
-    @staticmethod
-    def lookup(code: int) -> SubscribingCode | UnknownSubscribingCode:
-        """Return the member for ``code``, or an :class:`UnknownSubscribingCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _SUBSCRIBING_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_SUBSCRIBING_MEMO", SubscribingCode, UnknownSubscribingCode, code)
+        @staticmethod
+        def lookup(code: int) -> SubscribingCode | UnknownSubscribingCode:
+            """The member for ``code``, or an :class:`UnknownSubscribingCode` for any other code."""
+            ...
 
     # fmt: off
     SUBSCRIBE_CALLED = row(
@@ -197,19 +174,12 @@ class SubscribingCode(ReasonCodeEnum):
 class UnsubscribedCode(ReasonCodeEnum):
     """Client-side codes reported when a subscription goes to ``unsubscribed``."""
 
-    @staticmethod
-    def lookup(code: int) -> UnsubscribedCode | UnknownUnsubscribedCode:
-        """Return the member for ``code``, or an :class:`UnknownUnsubscribedCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _UNSUBSCRIBED_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_UNSUBSCRIBED_MEMO", UnsubscribedCode, UnknownUnsubscribedCode, code)
+        @staticmethod
+        def lookup(code: int) -> UnsubscribedCode | UnknownUnsubscribedCode:
+            """The member for ``code``, or an :class:`UnknownUnsubscribedCode` for any other code."""
+            ...
 
     # fmt: off
     UNSUBSCRIBE_CALLED = row(
@@ -243,26 +213,12 @@ class ClientErrorCode(CodeEnum):
     the module documentation), so those numbers are not members.
     """
 
-    def __new__(cls, value: int) -> Self:
-        row = cast("Row", value)  # enum passes only class-body rows here; see Row
-        member = int.__new__(cls, row)
-        member._value_ = int(row)
-        member._description = row.description
-        return member
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-    @staticmethod
-    def lookup(code: int) -> ClientErrorCode | UnknownClientErrorCode:
-        """Return the member for ``code``, or an :class:`UnknownClientErrorCode` for any other code.
-
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _CLIENT_ERROR_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_CLIENT_ERROR_MEMO", ClientErrorCode, UnknownClientErrorCode, code)
+        @staticmethod
+        def lookup(code: int) -> ClientErrorCode | UnknownClientErrorCode:
+            """The member for ``code``, or an :class:`UnknownClientErrorCode` for any other code."""
+            ...
 
     # fmt: off
     TIMEOUT = row(
@@ -323,6 +279,7 @@ _NOT_CLIENT_SIDE = "Not a client-side code (those are 0-99)."
 
 
 @final
+@unknown_of(ConnectingCode)
 class UnknownConnectingCode(_Unknown):
     """A code that :class:`ConnectingCode` does not list.
 
@@ -333,7 +290,6 @@ class UnknownConnectingCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = ConnectingCode
 
     @property
     def description(self) -> str:
@@ -351,6 +307,7 @@ class UnknownConnectingCode(_Unknown):
 
 
 @final
+@unknown_of(DisconnectedCode)
 class UnknownDisconnectedCode(_Unknown):
     """A code that :class:`DisconnectedCode` does not list.
 
@@ -362,7 +319,6 @@ class UnknownDisconnectedCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = DisconnectedCode
 
     @property
     def description(self) -> str:
@@ -381,6 +337,7 @@ class UnknownDisconnectedCode(_Unknown):
 
 
 @final
+@unknown_of(SubscribingCode)
 class UnknownSubscribingCode(_Unknown):
     """A code that :class:`SubscribingCode` does not list.
 
@@ -391,7 +348,6 @@ class UnknownSubscribingCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = SubscribingCode
 
     @property
     def description(self) -> str:
@@ -409,6 +365,7 @@ class UnknownSubscribingCode(_Unknown):
 
 
 @final
+@unknown_of(UnsubscribedCode)
 class UnknownUnsubscribedCode(_Unknown):
     """A code that :class:`UnsubscribedCode` does not list.
 
@@ -420,7 +377,6 @@ class UnknownUnsubscribedCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = UnsubscribedCode
 
     @property
     def description(self) -> str:
@@ -439,6 +395,7 @@ class UnknownUnsubscribedCode(_Unknown):
 
 
 @final
+@unknown_of(ClientErrorCode)
 class UnknownClientErrorCode(_Unknown):
     """An error-event code that :class:`ClientErrorCode` does not list.
 
@@ -449,7 +406,6 @@ class UnknownClientErrorCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = ClientErrorCode
 
     @property
     def description(self) -> str:
@@ -468,38 +424,3 @@ class UnknownClientErrorCode(_Unknown):
                 "for getting a subscription's state. Read it with the SDK that emitted it."
             )
         return "Error-event code 0, which no official SDK uses: they number their error events from 1."
-
-
-# Memos of lookup()'s answers, one global per family, kept and replaced the way the
-# server families' are (see _codes): every member plus a bounded number of unknown codes.
-_CONNECTING_MEMO: dict[int, ConnectingCode | UnknownConnectingCode] = {}
-_DISCONNECTED_MEMO: dict[int, DisconnectedCode | UnknownDisconnectedCode] = {}
-_SUBSCRIBING_MEMO: dict[int, SubscribingCode | UnknownSubscribingCode] = {}
-_UNSUBSCRIBED_MEMO: dict[int, UnsubscribedCode | UnknownUnsubscribedCode] = {}
-_CLIENT_ERROR_MEMO: dict[int, ClientErrorCode | UnknownClientErrorCode] = {}
-_MEMO_FAMILIES: Final[dict[str, type[CodeEnum]]] = {
-    "_CONNECTING_MEMO": ConnectingCode,
-    "_DISCONNECTED_MEMO": DisconnectedCode,
-    "_SUBSCRIBING_MEMO": SubscribingCode,
-    "_UNSUBSCRIBED_MEMO": UnsubscribedCode,
-    "_CLIENT_ERROR_MEMO": ClientErrorCode,
-}
-
-
-def _reset_memos() -> None:
-    """Forget every unknown code the lookups have memoized (tests start from here)."""
-    namespace = globals()
-    for name, family in _MEMO_FAMILIES.items():
-        namespace[name] = {member.value: member for member in family}
-
-
-_reset_memos()
-seal(ConnectingCode, DisconnectedCode, SubscribingCode, UnsubscribedCode, ClientErrorCode)
-for _public in (
-    UnknownConnectingCode,
-    UnknownDisconnectedCode,
-    UnknownSubscribingCode,
-    UnknownUnsubscribedCode,
-    UnknownClientErrorCode,
-):
-    _public.__module__ = "centrifugo_protocol"

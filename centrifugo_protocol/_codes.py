@@ -3,7 +3,8 @@
 This module holds the three families of the client protocol, :class:`ErrorCode`,
 :class:`UnsubscribeCode` and :class:`DisconnectCode`, with their unknown
 counterparts, and the machinery every code family is built from (``row``,
-``CodeEnum``, the ``Unknown...`` base, the lookup memo and ``seal``). The server API's
+``CodeEnum``, the ``Unknown...`` base, and ``unknown_of``, which joins a family to its
+unknown type and gives it its ``lookup``). The server API's
 codes (:mod:`centrifugo_protocol._api_codes`) and the client-side codes
 (:mod:`centrifugo_protocol._client_codes`) reuse that machinery from modules of their
 own, which load only when first used.
@@ -22,8 +23,10 @@ subclasses, so that ``Family | UnknownFamily`` is a closed union a type checker 
 check a ``match`` against.
 """
 
+from __future__ import annotations
+
 from enum import IntEnum, unique
-from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn, TypeVar, cast, final
+from typing import TYPE_CHECKING, ClassVar, Final, NoReturn, TypeVar, cast, final
 
 from ._ranges import (
     APP_ERROR_CODES,
@@ -35,13 +38,17 @@ from ._ranges import (
     SERVER_TERMINAL_DISCONNECT_CODES,
     TRANSPORT_CLOSE_CODES,
     UNSUBSCRIBE_CODES,
+    WS_MESSAGE_TOO_BIG,
     Frozen,
+    Memo,
     check_code,
     disconnect_reconnects,
     unsubscribe_resubscribes,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from typing_extensions import Self
 
     from ._causes import Cause
@@ -61,10 +68,11 @@ class Row(int):
 
     A row is an ``int`` so that type checkers see every member's value as an int, as it
     is at run time (a tuple value would make them think ``code == Member`` can never
-    hold). Each family's ``__new__`` reads the fields it needs; a missing one fails at
-    import. ``__new__`` declares its parameter as ``int`` because type checkers read that
-    signature for ``Family(104)``; at run time enum only ever hands it the rows of the
-    class body, since calling the class looks a value up instead.
+    hold). :meth:`CodeEnum.__new__`, the one constructor of every family, copies each
+    field the family has a property for onto the member as ``_field``, where that
+    property reads it; a row that lacks one fails at import. ``__new__`` declares its parameter as ``int`` because type checkers read
+    that signature for ``Family(104)``; at run time enum only ever hands it the rows of
+    the class body, since calling the class looks a value up instead.
     """
 
     description: str
@@ -73,6 +81,10 @@ class Row(int):
     temporary: bool
     http_status: int
     grpc_status: str
+
+
+_ROW_FIELDS: Final = tuple(Row.__annotations__)
+_FAMILY_FIELDS: Final[dict[type, list[str]]] = {}
 
 
 def row(
@@ -107,6 +119,17 @@ class CodeEnum(IntEnum):
 
     _value_: int
     _description: str
+
+    def __new__(cls, value: int) -> Self:
+        row = cast("Row", value)  # enum passes only class-body rows here; see Row
+        member = int.__new__(cls, row)
+        member._value_ = int(row)
+        fields = _FAMILY_FIELDS.get(cls)
+        if fields is None:  # the fields this family has properties for, found once
+            fields = _FAMILY_FIELDS[cls] = [name for name in _ROW_FIELDS if hasattr(cls, name)]
+        for name in fields:
+            setattr(member, f"_{name}", getattr(row, name))  # a row without the field fails here, at import
+        return member
 
     @property
     def code(self) -> int:
@@ -158,14 +181,6 @@ class ReasonCodeEnum(CodeEnum):
 
     _reason: str
 
-    def __new__(cls, value: int) -> "Self":
-        row = cast("Row", value)  # enum passes only class-body rows here; see Row
-        member = int.__new__(cls, row)
-        member._value_ = int(row)
-        member._reason = row.reason
-        member._description = row.description
-        return member
-
     @property
     def reason(self) -> str:
         """The reason text the server library defines for this code, as it is sent.
@@ -176,11 +191,26 @@ class ReasonCodeEnum(CodeEnum):
         return self._reason
 
 
+class MessageCodeEnum(CodeEnum):
+    """A code family whose members carry the server's message text (reply errors, and
+    the server API's errors)."""
+
+    _message: str
+
+    @property
+    def message(self) -> str:
+        """The server's message for this code, exactly as it sends it (a proxy may send
+        its own text with the code)."""
+        return self._message
+
+
 class _Unknown(Frozen):
     """Shared machinery of the ``Unknown...`` value objects.
 
     Immutable, hashable, equal when the family and the code are equal, picklable, and
     never equal to an ``int``: they are answers about a code, not codes themselves.
+    Otherwise they stand in for members: ``str()``, ``format()`` (with format specs),
+    ``%d``, ``int()`` and ``operator.index()`` give the number, and ``name`` is ``None``.
     """
 
     __slots__ = ("_code",)
@@ -205,6 +235,26 @@ class _Unknown(Frozen):
         """The numeric code as a plain ``int``."""
         return self._code
 
+    @property
+    def name(self) -> None:
+        """``None``: an unknown code has no member name (a member's ``name`` is a ``str``)."""
+        return None
+
+    # Shown and converted as the number, like the members, so that an f-string, a
+    # ``%d`` in a log call, ``int()`` and ``operator.index()`` treat both alike. Not an
+    # ``int`` subclass all the same: equality with ints and the closed unions stay.
+    def __str__(self) -> str:
+        return str(self._code)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self._code, format_spec)
+
+    def __int__(self) -> int:
+        return self._code
+
+    def __index__(self) -> int:
+        return self._code
+
     def __eq__(self, other: object) -> bool:
         if type(other) is type(self):
             return self._code == other._code
@@ -216,97 +266,98 @@ class _Unknown(Frozen):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._code})"
 
-    def __reduce__(self) -> "tuple[type[Self], tuple[int]]":
+    def __reduce__(self) -> tuple[type[Self], tuple[int]]:
         return (type(self), (self._code,))
 
-
-# Memos of the answers ``lookup`` gave, one module global per family: every member,
-# plus at most _MEMO_LIMIT unknown codes. Unknown codes come from untrusted peers, so a
-# memo that would grow past that bound is replaced by a fresh one that holds only the
-# members. A memo is never emptied in place: a thread that is reading the old one
-# still finds every member there, so no thread can ever see a known code go missing.
-_MEMO_LIMIT: Final = 1024
 
 _MemberT = TypeVar("_MemberT", bound=CodeEnum)
 _UnknownT = TypeVar("_UnknownT", bound=_Unknown)
 
 
-def _lookup_slow(
-    namespace: dict[str, Any], memo_name: str, family: type[_MemberT], unknown: type[_UnknownT], code: object
-) -> _MemberT | _UnknownT:
-    """What ``lookup`` does on a memo miss: check the code, then memoize the answer.
+# Each family's lookup memo, for tests to look into.
+_LOOKUP_MEMOS: Final[dict[type[CodeEnum], Memo[int, object]]] = {}
 
-    The memo is ``namespace[memo_name]``: a global of the module that defines the
-    family, whose ``globals()`` the caller passes, so that a memo replaced here is the
-    one that module's fast path reads next.
+
+def unknown_of(family: type[_MemberT]) -> Callable[[type[_UnknownT]], type[_UnknownT]]:
+    """Join ``family`` and the ``Unknown...`` class below it: the one way every family is made.
+
+    It gives the family its ``lookup()`` and its memo (every member, plus a bounded
+    number of the unknown codes seen, see :class:`Memo`), tells the unknown class its
+    family, and seals the family. ``lookup`` is a static method, so that reading it
+    from the class binds nothing; its fast path is one type check and one dict read.
     """
-    value = check_code(code, f"{family.__name__}.lookup()")
-    memo: dict[int, _MemberT | _UnknownT] = namespace[memo_name]
-    found = memo.get(value)
-    if found is not None:
-        return found
-    member = family._value2member_map_.get(value)
-    if member is not None:  # an int subclass of a known code: never memoized by its own key
-        return cast("_MemberT", member)
-    found = unknown(value)
-    if len(memo) >= len(family) + _MEMO_LIMIT:
-        memo = {member.value: member for member in family}
-        namespace[memo_name] = memo
-    memo[value] = found
-    return found
 
+    def join(unknown: type[_UnknownT]) -> type[_UnknownT]:
+        where = f"{family.__name__}.lookup()"
+        members = family._value2member_map_
 
-def _reset_memos() -> None:
-    """Forget every unknown code the lookups have memoized (tests start from here)."""
-    namespace = globals()
-    for name, family in _MEMO_FAMILIES.items():
-        namespace[name] = {member.value: member for member in family}
+        def answer(code: int) -> _MemberT | _UnknownT:
+            value = check_code(code, where)
+            member = members.get(value)
+            return unknown(value) if member is None else cast("_MemberT", member)
+
+        memo: Memo[int, _MemberT | _UnknownT] = Memo(answer, {member.value: member for member in family})
+        _LOOKUP_MEMOS[family] = cast("Memo[int, object]", memo)
+        answers, miss = memo.answers, memo.miss
+
+        def lookup(code: int) -> _MemberT | _UnknownT:
+            if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
+                try:
+                    return answers[code]
+                except KeyError:
+                    return miss(code)
+            return lookup(check_code(code, where))  # an int subclass is memoized by its exact value
+
+        lookup.__qualname__ = f"{family.__name__}.lookup"
+        lookup.__module__ = "centrifugo_protocol"
+        lookup.__annotations__ = {"code": "int", "return": f"{family.__name__} | {unknown.__name__}"}
+        lookup.__doc__ = (
+            f"Return the member for ``code``, or an :class:`{unknown.__name__}` for any other code.\n\n"
+            "Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and\n"
+            "``ValueError`` if it is outside 0..2**32-1."
+        )
+        type.__setattr__(family, "lookup", staticmethod(lookup))
+        unknown._family = family  # pyright: ignore[reportPrivateUsage]
+        unknown.__module__ = "centrifugo_protocol"
+        seal(family)
+        return unknown
+
+    return join
 
 
 @unique
-class ErrorCode(CodeEnum):
+class ErrorCode(MessageCodeEnum):
     """Error codes in the server's replies to client commands (100-113).
 
-    Each member's ``message`` and ``temporary`` are the server's defaults. A proxy may
-    reuse a code with its own message, so in a reply the wire's message and
-    ``temporary`` flag win over these.
+    Each member's ``message`` and ``default_temporary`` (also spelt ``temporary``) are
+    the server's defaults. A proxy may reuse a code with its own message, so in a reply
+    the wire's message and ``temporary`` flag win over these: read them, and
+    ``retryable``, from :class:`~centrifugo_protocol.wire.ReplyError`.
     """
 
-    _message: str
     _temporary: bool
 
-    def __new__(cls, value: int) -> "Self":
-        row = cast("Row", value)  # enum passes only class-body rows here; see Row
-        member = int.__new__(cls, row)
-        member._value_ = int(row)
-        member._message = row.message
-        member._temporary = row.temporary
-        member._description = row.description
-        return member
-
     @property
-    def message(self) -> str:
-        """The server's default message for this code, exactly as on the wire."""
-        return self._message
+    def default_temporary(self) -> bool:
+        """Whether the server marks this error temporary by default (worth retrying).
+
+        A default, not what a reply says: a reply carries its own flag, which wins
+        (:attr:`wire.ReplyError.temporary <centrifugo_protocol.wire.ReplyError.temporary>`,
+        and :attr:`~centrifugo_protocol.wire.ReplyError.retryable` for "retry or not").
+        """
+        return self._temporary
 
     @property
     def temporary(self) -> bool:
-        """Whether the server marks this error as temporary (worth retrying)."""
+        """The same as :attr:`default_temporary`, the server's default flag for this code."""
         return self._temporary
 
-    @staticmethod
-    def lookup(code: int) -> "ErrorCode | UnknownErrorCode":
-        """Return the member for ``code``, or an :class:`UnknownErrorCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _ERROR_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_ERROR_MEMO", ErrorCode, UnknownErrorCode, code)
+        @staticmethod
+        def lookup(code: int) -> ErrorCode | UnknownErrorCode:
+            """The member for ``code``, or an :class:`UnknownErrorCode` for any other code."""
+            ...
 
     # fmt: off
     INTERNAL = row(
@@ -316,8 +367,9 @@ class ErrorCode(CodeEnum):
     )
     UNAUTHORIZED = row(
         101, message="unauthorized", temporary=False,
-        description="The server did not accept the client's credentials for this command, for example a "
-            "connect without a usable token. Not temporary: a connect that gets it stops.",
+        description="A proxy backend refused the client's credentials for this command. Centrifugo "
+            "itself never sends it: a connect without usable credentials gets disconnect 3501, 3500 "
+            "or error 109 instead. Not temporary: a connect that gets it stops.",
     )
     UNKNOWN_CHANNEL = row(
         102, message="unknown channel", temporary=False,
@@ -330,8 +382,9 @@ class ErrorCode(CodeEnum):
     )
     METHOD_NOT_FOUND = row(
         104, message="method not found", temporary=False,
-        description="The server does not know the command or RPC method the client asked for: usually a "
-            "version mismatch or a misspelt RPC method name.",
+        description="The RPC method's namespace is not configured, while an RPC proxy exists for others: "
+            "usually a misspelt method name. (An unknown command ends the connection with 3501; an "
+            "RPC with no RPC proxy at all gets 108.)",
     )
     ALREADY_SUBSCRIBED = row(
         105, message="already subscribed", temporary=False,
@@ -381,7 +434,7 @@ class ErrorCode(CodeEnum):
     # fmt: on
 
     @property
-    def causes(self) -> "tuple[Cause, ...]":
+    def causes(self) -> tuple[Cause, ...]:
         """The situations that send this code, most common first (see :class:`Cause`)."""
         from ._causes import causes_of
 
@@ -401,19 +454,12 @@ class UnsubscribeCode(ReasonCodeEnum):
         """Whether the client subscribes again after this code (code >= 2500)."""
         return unsubscribe_resubscribes(self._value_)
 
-    @staticmethod
-    def lookup(code: int) -> "UnsubscribeCode | UnknownUnsubscribeCode":
-        """Return the member for ``code``, or an :class:`UnknownUnsubscribeCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _UNSUBSCRIBE_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_UNSUBSCRIBE_MEMO", UnsubscribeCode, UnknownUnsubscribeCode, code)
+        @staticmethod
+        def lookup(code: int) -> UnsubscribeCode | UnknownUnsubscribeCode:
+            """The member for ``code``, or an :class:`UnknownUnsubscribeCode` for any other code."""
+            ...
 
     # fmt: off
     SERVER = row(
@@ -443,7 +489,7 @@ class UnsubscribeCode(ReasonCodeEnum):
     # fmt: on
 
     @property
-    def causes(self) -> "tuple[Cause, ...]":
+    def causes(self) -> tuple[Cause, ...]:
         """The situations that send this code, most common first (see :class:`Cause`)."""
         from ._causes import causes_of
 
@@ -463,19 +509,12 @@ class DisconnectCode(ReasonCodeEnum):
         """Whether the client reconnects after this code (False: it stops for good)."""
         return disconnect_reconnects(self._value_)
 
-    @staticmethod
-    def lookup(code: int) -> "DisconnectCode | UnknownDisconnectCode":
-        """Return the member for ``code``, or an :class:`UnknownDisconnectCode` for any other code.
+    if TYPE_CHECKING:  # given by @unknown_of below, as to every family
 
-        Raises ``TypeError`` if ``code`` is not an ``int`` (``bool`` included) and
-        ``ValueError`` if it is outside 0..2**32-1.
-        """
-        if type(code) is int:  # exactly int: anything else, an int subclass too, is checked first
-            try:
-                return _DISCONNECT_MEMO[code]
-            except KeyError:  # first sight of this code: the slow path checks and memoizes it
-                pass
-        return _lookup_slow(globals(), "_DISCONNECT_MEMO", DisconnectCode, UnknownDisconnectCode, code)
+        @staticmethod
+        def lookup(code: int) -> DisconnectCode | UnknownDisconnectCode:
+            """The member for ``code``, or an :class:`UnknownDisconnectCode` for any other code."""
+            ...
 
     # fmt: off
     CONNECTION_CLOSED = row(
@@ -540,13 +579,15 @@ class DisconnectCode(ReasonCodeEnum):
     )
     INVALID_TOKEN = row(
         3500, reason="invalid token",
-        description="The server rejected the connection token (bad signature, malformed, wrong "
-            "audience or issuer). The client stops: the same token would fail again.",
+        description="The server rejected a token: a connection token that is malformed, badly signed "
+            "or of the wrong audience or issuer; a subscription token for another channel, user or "
+            "client; an invalid refresh token. The client stops: the same token would fail again.",
     )
     BAD_REQUEST = row(
         3501, reason="bad request",
-        description="The client sent frames the server could not parse, usually an SDK bug or a "
-            "protocol mismatch. The client stops.",
+        description="The client broke the protocol. Most often it connected without credentials where "
+            "anonymous connections are not allowed; also a frame that is not JSON, a command before "
+            "connect, an unknown command or a second connect. The client stops.",
     )
     STALE = row(
         3502, reason="stale",
@@ -589,7 +630,7 @@ class DisconnectCode(ReasonCodeEnum):
     # fmt: on
 
     @property
-    def causes(self) -> "tuple[Cause, ...]":
+    def causes(self) -> tuple[Cause, ...]:
         """The situations that send this code, most common first (see :class:`Cause`)."""
         from ._causes import causes_of
 
@@ -601,6 +642,7 @@ def _consequence(reconnects: bool) -> str:
 
 
 @final
+@unknown_of(ErrorCode)
 class UnknownErrorCode(_Unknown):
     """A reply error code that :class:`ErrorCode` does not list.
 
@@ -610,7 +652,6 @@ class UnknownErrorCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = ErrorCode
 
     @property
     def description(self) -> str:
@@ -635,6 +676,7 @@ class UnknownErrorCode(_Unknown):
 
 
 @final
+@unknown_of(UnsubscribeCode)
 class UnknownUnsubscribeCode(_Unknown):
     """An unsubscribe code that :class:`UnsubscribeCode` does not list.
 
@@ -643,7 +685,6 @@ class UnknownUnsubscribeCode(_Unknown):
     """
 
     __slots__ = ()
-    _family = UnsubscribeCode
 
     @property
     def resubscribe(self) -> bool:
@@ -673,25 +714,38 @@ _RETIRED_V1_DISCONNECTS: Final = {3002: "invalid token", 3003: "bad request", 30
 
 
 @final
+@unknown_of(DisconnectCode)
 class UnknownDisconnectCode(_Unknown):
     """A disconnect code that :class:`DisconnectCode` does not list.
 
     ``reconnect`` follows the protocol's rule for every code: terminal in 3500-3999 and
-    4500-4999, reconnect everywhere else (4000-4499 and 5000 up included).
+    4500-4999, reconnect everywhere else (4000-4499 and 5000 up included), except for
+    the WebSocket close code 1009, after which the client stops.
     """
 
     __slots__ = ()
-    _family = DisconnectCode
 
     @property
     def reconnect(self) -> bool:
-        """Whether the client reconnects after this code."""
-        return disconnect_reconnects(self._code)
+        """Whether the client reconnects after this code.
+
+        False for 1009: a close frame is the only way a transport close code reaches
+        a client, and one with 1009 (message too big) stops it, as
+        :func:`~centrifugo_protocol.classify.on_close` says.
+        """
+        code = self._code
+        return code != WS_MESSAGE_TOO_BIG and disconnect_reconnects(code)
 
     @property
     def description(self) -> str:
         """Which band the code falls in, and what that means for a client."""
         code = self._code
+        if code == WS_MESSAGE_TOO_BIG:
+            return (
+                "WebSocket close code 1009 (message too big), not a Centrifugo disconnect code: a message "
+                "was larger than the transport accepts. A close frame with it stops the client, which "
+                "reports client code 3 (message size limit exceeded) and does not reconnect."
+            )
         if code in TRANSPORT_CLOSE_CODES:
             band = "A transport close code (below 3000), not a Centrifugo disconnect code"
         elif code in SERVER_RECONNECT_DISCONNECT_CODES or code in SERVER_TERMINAL_DISCONNECT_CODES:
@@ -706,17 +760,3 @@ class UnknownDisconnectCode(_Unknown):
         else:
             band = "A code from 5000 up, outside every assigned band"
         return f"{band}; {_consequence(self.reconnect)}."
-
-
-_ERROR_MEMO: dict[int, ErrorCode | UnknownErrorCode] = {}
-_UNSUBSCRIBE_MEMO: dict[int, UnsubscribeCode | UnknownUnsubscribeCode] = {}
-_DISCONNECT_MEMO: dict[int, DisconnectCode | UnknownDisconnectCode] = {}
-_MEMO_FAMILIES: Final[dict[str, type[CodeEnum]]] = {
-    "_ERROR_MEMO": ErrorCode,
-    "_UNSUBSCRIBE_MEMO": UnsubscribeCode,
-    "_DISCONNECT_MEMO": DisconnectCode,
-}
-_reset_memos()
-seal(ErrorCode, UnsubscribeCode, DisconnectCode)
-for _public in (UnknownErrorCode, UnknownUnsubscribeCode, UnknownDisconnectCode):
-    _public.__module__ = "centrifugo_protocol"

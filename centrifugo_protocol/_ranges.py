@@ -16,9 +16,11 @@ Rules kept here:
   below that it ends the subscription.
 """
 
-from collections.abc import Collection
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Mapping
 from itertools import islice
-from typing import Final, NoReturn, cast
+from typing import Final, Generic, NoReturn, TypeVar, cast
 
 __all__ = [
     "APP_ERROR_CODES",
@@ -61,6 +63,10 @@ SERVER_TERMINAL_DISCONNECT_CODES: Final = range(3500, 4000)
 APP_RECONNECT_DISCONNECT_CODES: Final = range(4000, 4500)
 #: Application (proxy) disconnect codes after which the client stops for good.
 APP_TERMINAL_DISCONNECT_CODES: Final = range(4500, 5000)
+#: WebSocket close code 1009, "message too big": a close frame with it stops the
+#: client whatever the range rule says (the SDKs report it as their code 3, "message
+#: size limit exceeded").
+WS_MESSAGE_TOO_BIG: Final = 1009
 #: Longest custom disconnect reason an application may send, in ASCII characters:
 #: Centrifugo's documented limit for proxies' disconnect reasons. The transport allows
 #: more (see :data:`MAX_CLOSE_REASON_BYTES`), but only this much is promised to work.
@@ -110,6 +116,88 @@ class Frozen:
 
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
+
+# --- The memo ----------------------------------------------------------------------------
+
+#: How many answers a memo holds besides the ones it always keeps. Keys come from
+#: untrusted peers, so every memo is bounded.
+MEMO_LIMIT: Final = 1024
+
+_KeyT = TypeVar("_KeyT", bound=Hashable)
+_ValueT = TypeVar("_ValueT")
+
+# Every memo, so that tests can start from fresh ones.
+_MEMOS: list[Memo[Hashable, object]] = []
+
+
+class Memo(Generic[_KeyT, _ValueT]):
+    """Answers given before, handed out again: the one memo of every lookup and event.
+
+    A hot path reads ``memo.answers[key]``, a plain dict read, and only with a key of
+    exactly the types it was made from (so that ``3012.0`` or ``0`` for ``False`` can
+    never find the answer for ``3012`` or ``False``); on a miss it calls :meth:`miss`,
+    which asks ``answer(key)`` (the checks and the decision) and remembers the result
+    when ``admits(key)`` allows it (always, without ``admits``). Past
+    :data:`MEMO_LIMIT` answers the memo starts again from the entries it keeps, in
+    place; a reader that misses an entry meanwhile is answered afresh, with the same
+    answer.
+    """
+
+    __slots__ = ("_admits", "_answer", "_kept", "answers")
+
+    def __init__(
+        self,
+        answer: Callable[[_KeyT], _ValueT],
+        kept: Mapping[_KeyT, _ValueT] | None = None,
+        answers: dict[_KeyT, _ValueT] | None = None,
+        admits: Callable[[_KeyT], bool] | None = None,
+    ) -> None:
+        self._answer = answer
+        self._admits = admits
+        self._kept: dict[_KeyT, _ValueT] = {} if kept is None else dict(kept)
+        #: The answers, by key: a plain dict unless the caller gives its own.
+        self.answers: dict[_KeyT, _ValueT] = {} if answers is None else answers
+        self.answers.update(self._kept)
+        _MEMOS.append(cast("Memo[Hashable, object]", self))
+
+    def miss(self, key: _KeyT) -> _ValueT:
+        """Answer ``key``, which :attr:`answers` does not hold, and remember the answer."""
+        value = self._answer(key)
+        if self._admits is None or self._admits(key):
+            answers = self.answers
+            if len(answers) >= len(self._kept) + MEMO_LIMIT:
+                self.reset()
+            answers[key] = value
+        return value
+
+    def reset(self) -> None:
+        """Forget every answer except the kept ones."""
+        self.answers.clear()
+        self.answers.update(self._kept)
+
+
+class SelfAnswering(dict[_KeyT, _ValueT]):
+    """A memo's :attr:`~Memo.answers` that asks the memo itself on a miss.
+
+    For hot paths that should read an answer with one subscript and nothing else; a
+    plain dict read is a little faster, so the lookups, the hottest path, use one.
+    """
+
+    __slots__ = ("_miss",)
+
+    def __init__(self, miss: Callable[[_KeyT], _ValueT]) -> None:
+        super().__init__()
+        self._miss = miss
+
+    def __missing__(self, key: _KeyT) -> _ValueT:
+        return self._miss(key)
+
+
+def reset_memos() -> None:
+    """Forget what every memo learnt (tests start from here)."""
+    for memo in _MEMOS:
+        memo.reset()
 
 
 # --- The boundary ------------------------------------------------------------------------

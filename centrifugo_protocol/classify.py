@@ -55,7 +55,7 @@ against these rules, and lists every difference with its reason.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Final, Generic, TypeAlias, TypeVar, final, overload
+from typing import TYPE_CHECKING, Final, Generic, TypeAlias, TypeVar, cast, final, overload
 
 from . import events
 from ._client_codes import ConnectingCode, DisconnectedCode, SubscribingCode
@@ -64,7 +64,10 @@ from ._ranges import (
     APP_ERROR_CODES,
     CLIENT_SIDE_ERROR_CODES,
     TRANSPORT_CLOSE_CODES,
+    WS_MESSAGE_TOO_BIG,
     Frozen,
+    Memo,
+    SelfAnswering,
     check_code,
     check_flag,
     check_text,
@@ -250,33 +253,25 @@ _ERROR_REPLY_CODES: Final = range(CLIENT_SIDE_ERROR_CODES.stop, APP_ERROR_CODES.
 
 # --- The decisions: one function per event. Inputs are already checked. ---------------
 
-_CONNECTING: Final = ClientState.CONNECTING
-_DISCONNECTED: Final = ClientState.DISCONNECTED
-_CONNECTED: Final = ClientState.CONNECTED
-_SUBSCRIBING: Final = SubscriptionState.SUBSCRIBING
-_UNSUBSCRIBED: Final = SubscriptionState.UNSUBSCRIBED
-_SUBSCRIBED: Final = SubscriptionState.SUBSCRIBED
-
-#: WebSocket close code 1009, "message too big".
-_WS_MESSAGE_TOO_BIG: Final = 1009
-
 
 def _decide_disconnect(code: int, reason: str, reconnect: bool | None = None) -> Transition[ClientState]:
     if reconnect is None:
         reconnect = disconnect_reconnects(code)
     invalidated = code == DisconnectCode.STATE_INVALIDATED
-    return Transition(_CONNECTING if reconnect else _DISCONNECTED, code, reason, invalidated, invalidated)
+    return Transition(
+        ClientState.CONNECTING if reconnect else ClientState.DISCONNECTED, code, reason, invalidated, invalidated
+    )
 
 
 def _decide_close(code: int, reason: str) -> Transition[ClientState]:
     advice = _v1_advice(reason)
     if code in TRANSPORT_CLOSE_CODES:
-        if code == _WS_MESSAGE_TOO_BIG:  # too big to retry, whatever any advice says
+        if code == WS_MESSAGE_TOO_BIG:  # too big to retry, whatever any advice says
             too_big = DisconnectedCode.MESSAGE_SIZE_LIMIT
-            return Transition(_DISCONNECTED, too_big.code, too_big.reason)
+            return Transition(ClientState.DISCONNECTED, too_big.code, too_big.reason)
         closed = ConnectingCode.TRANSPORT_CLOSED
         reconnect = True if advice is None else advice[0]
-        return Transition(_CONNECTING if reconnect else _DISCONNECTED, closed.code, closed.reason)
+        return Transition(ClientState.CONNECTING if reconnect else ClientState.DISCONNECTED, closed.code, closed.reason)
     if advice is None:
         return _decide_disconnect(code, reason)
     return _decide_disconnect(code, advice[1], advice[0])
@@ -284,20 +279,20 @@ def _decide_close(code: int, reason: str) -> Transition[ClientState]:
 
 def _decide_connect_error(code: int, message: str, temporary: bool) -> Transition[ClientState]:
     if code == ErrorCode.TOKEN_EXPIRED:
-        return Transition(_CONNECTING, code, message, refresh_token=True)
+        return Transition(ClientState.CONNECTING, code, message, refresh_token=True)
     if code in CLIENT_SIDE_ERROR_CODES or temporary:
-        return Transition(_CONNECTING, code, message)
-    return Transition(_DISCONNECTED, code, message)
+        return Transition(ClientState.CONNECTING, code, message)
+    return Transition(ClientState.DISCONNECTED, code, message)
 
 
 def _decide_refresh_error(code: int, message: str, temporary: bool) -> Transition[ClientState]:
     retry = code in CLIENT_SIDE_ERROR_CODES or temporary
-    return Transition(_CONNECTED if retry else _DISCONNECTED, code, message)
+    return Transition(ClientState.CONNECTED if retry else ClientState.DISCONNECTED, code, message)
 
 
 def _decide_unsubscribe(code: int, reason: str) -> Transition[SubscriptionState]:
     invalidated = code == UnsubscribeCode.STATE_INVALIDATED
-    state = _SUBSCRIBING if unsubscribe_resubscribes(code) else _UNSUBSCRIBED
+    state = SubscriptionState.SUBSCRIBING if unsubscribe_resubscribes(code) else SubscriptionState.UNSUBSCRIBED
     return Transition(state, code, reason, invalidated, invalidated)
 
 
@@ -307,23 +302,23 @@ def _decide_subscribe_error(
     # 112 comes first: an application that can rebuild the state starts over from
     # scratch, whether or not the error says it is temporary.
     if code == ErrorCode.UNRECOVERABLE_POSITION and can_rebuild_state:
-        return Transition(_SUBSCRIBING, code, message, invalidate_state=True)
+        return Transition(SubscriptionState.SUBSCRIBING, code, message, invalidate_state=True)
     if code == ErrorCode.TOKEN_EXPIRED:
-        return Transition(_SUBSCRIBING, code, message, refresh_token=True)
+        return Transition(SubscriptionState.SUBSCRIBING, code, message, refresh_token=True)
     if code in CLIENT_SIDE_ERROR_CODES or temporary:
-        return Transition(_SUBSCRIBING, code, message)
-    return Transition(_UNSUBSCRIBED, code, message)
+        return Transition(SubscriptionState.SUBSCRIBING, code, message)
+    return Transition(SubscriptionState.UNSUBSCRIBED, code, message)
 
 
 def _decide_subscription_refresh_error(code: int, message: str, temporary: bool) -> Transition[SubscriptionState]:
     retry = code in CLIENT_SIDE_ERROR_CODES or temporary
-    return Transition(_SUBSCRIBED if retry else _UNSUBSCRIBED, code, message)
+    return Transition(SubscriptionState.SUBSCRIBED if retry else SubscriptionState.UNSUBSCRIBED, code, message)
 
 
 # Leaving connected puts every subscription back to subscribing, reported with
 # client code 1; one answer serves every subscription.
 _CONNECTION_LOST: Final = Transition(
-    _SUBSCRIBING, SubscribingCode.TRANSPORT_CLOSED.code, SubscribingCode.TRANSPORT_CLOSED.reason
+    SubscriptionState.SUBSCRIBING, SubscribingCode.TRANSPORT_CLOSED.code, SubscribingCode.TRANSPORT_CLOSED.reason
 )
 
 
@@ -350,57 +345,73 @@ def _v1_advice(reason: str) -> tuple[bool, str] | None:
 # --- Input checks, defaults and the memo --------------------------------------------------
 
 # Recent answers, keyed by the exact arguments. SDKs see the same few codes over and
-# over, and a Transition is immutable, so it can be handed out again. Arguments come
-# from untrusted peers: each memo holds at most _MEMO_LIMIT entries and never a text
-# longer than _MEMO_TEXT_LIMIT, so its memory is bounded whatever arrives.
-_MEMO_LIMIT: Final = 1024
+# over, and a Transition is immutable, so it can be handed out again. Each event has
+# one _Event: the memo every lookup uses (bounded, as arguments come from untrusted
+# peers; a text longer than _MEMO_TEXT_LIMIT is never a key), which on a miss checks
+# the arguments and asks the event's decision.
+#
+# Each public function reads its memo only when the arguments have exactly the types
+# a key may hold, so that 3012.0 or temporary=0 can never match a key made from 3012
+# or False. The key is the bare code when every other argument is at its default
+# (what an absent field means on the wire), else the tuple of all arguments. The
+# default text is recognised by identity (the interpreter keeps one empty str), which
+# costs less than comparing; an empty text that is another object is keyed by the
+# tuple, with the same answer. Anything else is checked and decided, not remembered.
+# The read stays in each public function rather than behind a shared helper: a call
+# more would add about a third of what an answer costs.
 _MEMO_TEXT_LIMIT: Final = 256
 #: The default text of every public function: what an absent reason or message means.
 _NO_TEXT: Final = ""
 
-_DISCONNECTS: dict[Hashable, Transition[ClientState]] = {}
-_CLOSES: dict[Hashable, Transition[ClientState]] = {}
-_CONNECT_ERRORS: dict[Hashable, Transition[ClientState]] = {}
-_REFRESH_ERRORS: dict[Hashable, Transition[ClientState]] = {}
-_UNSUBSCRIBES: dict[Hashable, Transition[SubscriptionState]] = {}
-_SUBSCRIBE_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
-_SUBSCRIPTION_REFRESH_ERRORS: dict[Hashable, Transition[SubscriptionState]] = {}
+
+class _Event(SelfAnswering["Hashable", Transition[_StateT]]):
+    """One event's answers, which ask the event's :class:`Memo` on a miss, and how to
+    check arguments of any type and decide."""
+
+    __slots__ = ("_decide", "_defaults", "_names", "_where")
+    _where: str
+    _decide: Callable[..., Transition[_StateT]]
+    _names: tuple[str, ...]
+    _defaults: tuple[object, ...]
+
+    def __init__(self, where: str, decide: Callable[..., Transition[_StateT]], **defaults: object) -> None:
+        memo = Memo(self._decide_key, answers=self, admits=_keeps)
+        # mypy cannot match the memo's method to a constrained type variable here.
+        super().__init__(memo.miss)  # type: ignore[arg-type]
+        self._where = where
+        self._decide = decide
+        self._names = tuple(defaults)
+        self._defaults = tuple(defaults.values())
+
+    def _decide_key(self, key: Hashable) -> Transition[_StateT]:
+        # A key holds exact values of the right types; only the code's range is unchecked.
+        code, *options = (key, *self._defaults) if type(key) is int else cast("tuple[int, ...]", key)
+        return self._decide(check_code(code, self._where), *options)
+
+    def checked(self, code: object, text: object, *flags: object) -> Transition[_StateT]:
+        """Check arguments of any type, text first and then the flags, and decide."""
+        where, (text_name, *flag_names) = self._where, self._names
+        checked = [check_code(code, where), check_text(text, where, text_name)]
+        checked += (check_flag(flag, where, name) for flag, name in zip(flags, flag_names, strict=True))
+        return self._decide(*checked)
 
 
-def _check_error(where: str, code: object, message: object, temporary: object) -> tuple[int, str, bool]:
-    """Check an error reply's fields, read as exact values."""
-    return check_code(code, where), check_text(message, where, "message"), check_flag(temporary, where, "temporary")
+def _keeps(key: Hashable) -> bool:
+    """Whether an answer may be remembered: never one keyed by a long text."""
+    return type(key) is int or len(cast("tuple[int, str]", key)[1]) <= _MEMO_TEXT_LIMIT
 
 
-# Each public function below starts with the hot path: a memo probe, taken only when
-# the arguments have exactly the types a memo key may hold, so that 3012.0 or
-# temporary=0 can never match a key made from 3012 or False. The key is the bare code
-# when every other argument is at its default (what an absent field means on the
-# wire), else the tuple of all arguments. The default text is recognised by identity
-# (the interpreter keeps one empty str), which costs less than comparing; an empty
-# text that is another object takes the checks and the decision, with the same
-# result. Everything else goes through the checks and
-# the decision, then into the memo. The probe is written out in each function rather
-# than shared: a helper would add a Python call to every answer, about a third of what
-# an answer costs.
-
-
-def _remember(
-    memo: dict[Hashable, Transition[_StateT]],
-    code: object,
-    options: tuple[object, ...],
-    defaults: tuple[object, ...],
-    transition: Transition[_StateT],
-) -> Transition[_StateT]:
-    keyable = type(code) is int and all(
-        option is True or option is False or (type(option) is str and len(option) <= _MEMO_TEXT_LIMIT)
-        for option in options
-    )
-    if keyable:
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()  # a reader that misses an entry meanwhile decides again: same answer
-        memo[code if options == defaults else (code, *options)] = transition
-    return transition
+_DISCONNECTS: Final = _Event("on_disconnect()", _decide_disconnect, reason=_NO_TEXT)
+_CLOSES: Final = _Event("on_close()", _decide_close, reason=_NO_TEXT)
+_CONNECT_ERRORS: Final = _Event("on_connect_error()", _decide_connect_error, message=_NO_TEXT, temporary=False)
+_REFRESH_ERRORS: Final = _Event("on_refresh_error()", _decide_refresh_error, message=_NO_TEXT, temporary=False)
+_UNSUBSCRIBES: Final = _Event("on_unsubscribe()", _decide_unsubscribe, reason=_NO_TEXT)
+_SUBSCRIBE_ERRORS: Final = _Event(
+    "on_subscribe_error()", _decide_subscribe_error, message=_NO_TEXT, temporary=False, can_rebuild_state=False
+)
+_SUBSCRIPTION_REFRESH_ERRORS: Final = _Event(
+    "on_subscription_refresh_error()", _decide_subscription_refresh_error, message=_NO_TEXT, temporary=False
+)
 
 
 def on_disconnect(code: int, reason: str = "") -> Transition[ClientState]:
@@ -410,20 +421,11 @@ def on_disconnect(code: int, reason: str = "") -> Transition[ClientState]:
     none (Centrifugo omits an empty reason). Raises ``TypeError`` or ``ValueError``
     for a code that is not a uint32 ``int`` or a reason that is not a ``str``.
     """
-    if reason is _NO_TEXT:
-        if type(code) is int:
-            try:
-                return _DISCONNECTS[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(reason) is str:
-        try:
-            return _DISCONNECTS[code, reason]
-        except KeyError:
-            pass
-    where = "on_disconnect()"
-    transition = _decide_disconnect(check_code(code, where), check_text(reason, where, "reason"))
-    return _remember(_DISCONNECTS, code, (reason,), ("",), transition)
+    if reason is _NO_TEXT and type(code) is int:
+        return _DISCONNECTS[code]
+    if type(code) is int and type(reason) is str:
+        return _DISCONNECTS[code, reason]
+    return _DISCONNECTS.checked(code, reason)
 
 
 def on_close(code: int, reason: str = "") -> Transition[ClientState]:
@@ -433,20 +435,11 @@ def on_close(code: int, reason: str = "") -> Transition[ClientState]:
     another transport). Raises ``TypeError`` or ``ValueError`` for a code that is not a
     uint32 ``int`` or a reason that is not a ``str``.
     """
-    if reason is _NO_TEXT:
-        if type(code) is int:
-            try:
-                return _CLOSES[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(reason) is str:
-        try:
-            return _CLOSES[code, reason]
-        except KeyError:
-            pass
-    where = "on_close()"
-    transition = _decide_close(check_code(code, where), check_text(reason, where, "reason"))
-    return _remember(_CLOSES, code, (reason,), ("",), transition)
+    if reason is _NO_TEXT and type(code) is int:
+        return _CLOSES[code]
+    if type(code) is int and type(reason) is str:
+        return _CLOSES[code, reason]
+    return _CLOSES.checked(code, reason)
 
 
 def on_connect_error(code: int, message: str = "", *, temporary: bool = False) -> Transition[ClientState]:
@@ -458,19 +451,11 @@ def on_connect_error(code: int, message: str = "", *, temporary: bool = False) -
     ``TypeError`` or ``ValueError`` for arguments of the wrong type or a code outside
     uint32.
     """
-    if message is _NO_TEXT and temporary is False:
-        if type(code) is int:
-            try:
-                return _CONNECT_ERRORS[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(message) is str and (temporary is False or temporary is True):
-        try:
-            return _CONNECT_ERRORS[code, message, temporary]
-        except KeyError:
-            pass
-    transition = _decide_connect_error(*_check_error("on_connect_error()", code, message, temporary))
-    return _remember(_CONNECT_ERRORS, code, (message, temporary), ("", False), transition)
+    if message is _NO_TEXT and temporary is False and type(code) is int:
+        return _CONNECT_ERRORS[code]
+    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
+        return _CONNECT_ERRORS[code, message, temporary]
+    return _CONNECT_ERRORS.checked(code, message, temporary)
 
 
 def on_refresh_error(code: int, message: str = "", *, temporary: bool = False) -> Transition[ClientState]:
@@ -479,19 +464,11 @@ def on_refresh_error(code: int, message: str = "", *, temporary: bool = False) -
     :attr:`ClientState.CONNECTED` means: stay connected and retry the refresh later,
     with backoff. Arguments and errors as for :func:`on_connect_error`.
     """
-    if message is _NO_TEXT and temporary is False:
-        if type(code) is int:
-            try:
-                return _REFRESH_ERRORS[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(message) is str and (temporary is False or temporary is True):
-        try:
-            return _REFRESH_ERRORS[code, message, temporary]
-        except KeyError:
-            pass
-    transition = _decide_refresh_error(*_check_error("on_refresh_error()", code, message, temporary))
-    return _remember(_REFRESH_ERRORS, code, (message, temporary), ("", False), transition)
+    if message is _NO_TEXT and temporary is False and type(code) is int:
+        return _REFRESH_ERRORS[code]
+    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
+        return _REFRESH_ERRORS[code, message, temporary]
+    return _REFRESH_ERRORS.checked(code, message, temporary)
 
 
 def on_unsubscribe(code: int, reason: str = "") -> Transition[SubscriptionState]:
@@ -500,20 +477,11 @@ def on_unsubscribe(code: int, reason: str = "") -> Transition[SubscriptionState]
     ``reason`` is the push's; leave it out when the push has none. Raises
     ``TypeError`` or ``ValueError`` for bad arguments.
     """
-    if reason is _NO_TEXT:
-        if type(code) is int:
-            try:
-                return _UNSUBSCRIBES[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(reason) is str:
-        try:
-            return _UNSUBSCRIBES[code, reason]
-        except KeyError:
-            pass
-    where = "on_unsubscribe()"
-    transition = _decide_unsubscribe(check_code(code, where), check_text(reason, where, "reason"))
-    return _remember(_UNSUBSCRIBES, code, (reason,), ("",), transition)
+    if reason is _NO_TEXT and type(code) is int:
+        return _UNSUBSCRIBES[code]
+    if type(code) is int and type(reason) is str:
+        return _UNSUBSCRIBES[code, reason]
+    return _UNSUBSCRIBES.checked(code, reason)
 
 
 def on_subscribe_error(
@@ -530,27 +498,16 @@ def on_subscribe_error(
     (unrecoverable position) resubscribes without a position instead of ending the
     subscription. Arguments and errors as for :func:`on_connect_error`.
     """
-    if message is _NO_TEXT and temporary is False and can_rebuild_state is False:
-        if type(code) is int:
-            try:
-                return _SUBSCRIBE_ERRORS[code]
-            except KeyError:
-                pass
-    elif (
+    if message is _NO_TEXT and temporary is False and can_rebuild_state is False and type(code) is int:
+        return _SUBSCRIBE_ERRORS[code]
+    if (
         type(code) is int
         and type(message) is str
         and (temporary is False or temporary is True)
         and (can_rebuild_state is False or can_rebuild_state is True)
     ):
-        try:
-            return _SUBSCRIBE_ERRORS[code, message, temporary, can_rebuild_state]
-        except KeyError:
-            pass
-    where = "on_subscribe_error()"
-    checked = _check_error(where, code, message, temporary)
-    transition = _decide_subscribe_error(*checked, check_flag(can_rebuild_state, where, "can_rebuild_state"))
-    options = (message, temporary, can_rebuild_state)
-    return _remember(_SUBSCRIBE_ERRORS, code, options, ("", False, False), transition)
+        return _SUBSCRIBE_ERRORS[code, message, temporary, can_rebuild_state]
+    return _SUBSCRIBE_ERRORS.checked(code, message, temporary, can_rebuild_state)
 
 
 def on_subscription_refresh_error(
@@ -561,21 +518,11 @@ def on_subscription_refresh_error(
     :attr:`SubscriptionState.SUBSCRIBED` means: stay subscribed and retry the refresh
     later, with backoff. Arguments and errors as for :func:`on_connect_error`.
     """
-    if message is _NO_TEXT and temporary is False:
-        if type(code) is int:
-            try:
-                return _SUBSCRIPTION_REFRESH_ERRORS[code]
-            except KeyError:
-                pass
-    elif type(code) is int and type(message) is str and (temporary is False or temporary is True):
-        try:
-            return _SUBSCRIPTION_REFRESH_ERRORS[code, message, temporary]
-        except KeyError:
-            pass
-    transition = _decide_subscription_refresh_error(
-        *_check_error("on_subscription_refresh_error()", code, message, temporary)
-    )
-    return _remember(_SUBSCRIPTION_REFRESH_ERRORS, code, (message, temporary), ("", False), transition)
+    if message is _NO_TEXT and temporary is False and type(code) is int:
+        return _SUBSCRIPTION_REFRESH_ERRORS[code]
+    if type(code) is int and type(message) is str and (temporary is False or temporary is True):
+        return _SUBSCRIPTION_REFRESH_ERRORS[code, message, temporary]
+    return _SUBSCRIPTION_REFRESH_ERRORS.checked(code, message, temporary)
 
 
 def on_connection_lost() -> Transition[SubscriptionState]:

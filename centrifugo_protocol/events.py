@@ -36,7 +36,7 @@ the band. The results are the very objects ``Family.lookup(code)`` returns. Like
 
 from __future__ import annotations
 
-from typing import Final, TypeAlias
+from typing import Final, Protocol, TypeAlias
 
 from ._client_codes import (
     ClientErrorCode,
@@ -60,11 +60,30 @@ from ._codes import (
 )
 from ._ranges import CLIENT_SIDE_ERROR_CODES, MAX_CODE, TRANSPORT_CLOSE_CODES, UNSUBSCRIBE_CODES, check_code
 
+# The families are re-exported, so that a handler of any event needs only this module.
 __all__ = [
+    "ClientErrorCode",
+    "Code",
+    "ConnectingCode",
     "ConnectingEventCode",
+    "DisconnectCode",
+    "DisconnectedCode",
     "DisconnectedEventCode",
+    "ErrorCode",
     "ErrorEventCode",
+    "EventCode",
+    "SubscribingCode",
     "SubscribingEventCode",
+    "UnknownClientErrorCode",
+    "UnknownConnectingCode",
+    "UnknownDisconnectCode",
+    "UnknownDisconnectedCode",
+    "UnknownErrorCode",
+    "UnknownSubscribingCode",
+    "UnknownUnsubscribeCode",
+    "UnknownUnsubscribedCode",
+    "UnsubscribeCode",
+    "UnsubscribedCode",
     "UnsubscribedEventCode",
     "connecting",
     "disconnected",
@@ -89,6 +108,45 @@ UnsubscribedEventCode: TypeAlias = (
 )
 #: What :func:`error` returns.
 ErrorEventCode: TypeAlias = ClientErrorCode | UnknownClientErrorCode | ErrorCode | UnknownErrorCode
+#: The code of any SDK event: what any of the functions here returns.
+EventCode: TypeAlias = (
+    ConnectingEventCode | DisconnectedEventCode | SubscribingEventCode | UnsubscribedEventCode | ErrorEventCode
+)
+
+
+class Code(Protocol):  # pragma: no cover (a protocol's method bodies never run)
+    """What every code has, member or ``Unknown...`` value, of every family.
+
+    Annotate with it where any code will do, in logging or metrics for example; it
+    is also exported as ``centrifugo_protocol.Code``. ``str()`` and ``format()``
+    give the number as well. To branch on the family, annotate with a closed union
+    instead (such as :data:`EventCode`, or ``DisconnectCode | UnknownDisconnectCode``),
+    which a type checker can check a ``match`` against. For JSON, write ``int(code)``.
+    """
+
+    @property
+    def code(self) -> int:
+        """The numeric code as a plain ``int``."""
+        ...
+
+    @property
+    def name(self) -> str | None:
+        """The member's name, or ``None`` for an unknown code."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """What the code means, in plain words."""
+        ...
+
+    def __int__(self) -> int:
+        """The number, as ``int(code)``."""
+        ...
+
+    def __index__(self) -> int:
+        """The number, as ``operator.index(code)``, which ``%d`` uses too."""
+        ...
+
 
 # The first code of each band, as plain ints: the per-event work is then one type
 # check, two or three comparisons with module constants, and one lookup.

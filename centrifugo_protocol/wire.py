@@ -37,7 +37,7 @@ from ._codes import (
     UnknownUnsubscribeCode,
     UnsubscribeCode,
 )
-from ._ranges import Frozen, check_code, check_flag, check_text, exact_str, show, type_name
+from ._ranges import CLIENT_SIDE_ERROR_CODES, Frozen, check_code, check_flag, check_text, exact_str, show, type_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -210,6 +210,8 @@ class ReplyError(_ErrorPayload):
 
     ``message`` and ``temporary`` are the wire's: a proxy may reuse a built-in code with
     its own text, so they can differ from the :class:`ErrorCode` defaults.
+    :attr:`retryable` answers "retry or not" for a reply to publish, rpc, history or
+    presence.
     """
 
     _temporary: bool
@@ -220,8 +222,23 @@ class ReplyError(_ErrorPayload):
 
     @property
     def temporary(self) -> bool:
-        """Whether the server marked the error temporary (worth retrying)."""
+        """The wire's ``temporary`` flag for this reply (``False`` when it was absent).
+
+        Not the code's default, :attr:`ErrorCode.default_temporary`: a proxy may send
+        any code with either flag, and this one is what the server sent.
+        """
         return self._temporary
+
+    @property
+    def retryable(self) -> bool:
+        """Whether sending the same command again can succeed: the plain answer for
+        replies to publish, rpc, history and presence.
+
+        True when the wire marked the error temporary, or when the code is a
+        client-side one (0-99, such as an SDK's timeout), which the SDKs retry too;
+        False otherwise, built-in codes and applications' 400-1999 alike.
+        """
+        return self._temporary or self._code in CLIENT_SIDE_ERROR_CODES
 
     def _arguments(self) -> tuple[object, ...]:
         return (self._code, self._message, self._temporary)

@@ -30,15 +30,7 @@ import pytest  # noqa: E402
 def _fresh_memos() -> None:
     """Start every test with fresh memos, so that each test exercises the decisions
     themselves rather than an answer an earlier test left behind."""
-    from centrifugo_protocol import _api_codes, _client_codes, _codes, classify
+    from centrifugo_protocol import _ranges
 
-    # classify's memos may be emptied in place: a reader that misses decides again.
-    for name in dir(classify):
-        value = getattr(classify, name)
-        if name.isupper() and name.startswith("_") and isinstance(value, dict):
-            value.clear()
-    # The lookups' memos must keep every member for a reader holding the old one:
-    # they are replaced, never emptied in place.
-    _codes._reset_memos()
-    _api_codes._reset_memos()
-    _client_codes._reset_memos()
+    # Every lookup and every classify function keeps its answers in one kind of memo.
+    _ranges.reset_memos()

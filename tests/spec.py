@@ -1,4 +1,13 @@
-"""The facts of shared/spec/ground-truth.md, typed out as plain data.
+"""The protocol's facts, typed out as plain data from the upstream sources.
+
+Each table names where its facts come from: a repository, the version read and the
+file. The versions are the ones the live tests build (tests/live/go.mod pins
+Centrifugo v6.9.1 and the centrifuge library it requires):
+
+* centrifuge: github.com/centrifugal/centrifuge v0.38.1-0.20260711082514-84d40cc4dbf6
+* centrifugo: github.com/centrifugal/centrifugo/v6 v6.9.1
+* protocol: github.com/centrifugal/protocol v0.19.2
+* centrifuge-js: npm centrifuge 5.7.4 (tests/conformance/package-lock.json)
 
 Tests compare the package against these tables, never against the package's own
 tables, so a typo in either shows up as a failure. Nothing here imports the package.
@@ -8,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-# Section 1: client error codes. code -> (Go name without "Error", message, temporary)
+# Client error codes [centrifuge errors.go]. code -> (Go name without "Error", message, temporary)
 ERRORS: dict[int, tuple[str, str, bool]] = {
     100: ("INTERNAL", "internal server error", True),
     101: ("UNAUTHORIZED", "unauthorized", False),
@@ -26,7 +35,7 @@ ERRORS: dict[int, tuple[str, str, bool]] = {
     113: ("CONCURRENT_PAGINATION", "concurrent pagination", True),
 }
 
-# Section 2: unsubscribe codes. code -> (name, reason, resubscribe); "" where the
+# Unsubscribe codes [centrifuge unsubscribe.go; client.go for 2502's only sender]. code -> (name, reason, resubscribe); "" where the
 # server library defines no reason text (2502).
 UNSUBSCRIBES: dict[int, tuple[str, str, bool]] = {
     2000: ("SERVER", "server unsubscribe", False),
@@ -39,7 +48,7 @@ STATE_INVALIDATED_SENDER_REASON = "server tags filter changed"
 #: Words that must never be presented as 2502's wire text (they are 3014's).
 NOT_2502_REASON = "state invalidated"
 
-# Section 3: disconnect codes. code -> (name, reason, reconnect)
+# Disconnect codes [centrifuge disconnect.go]. code -> (name, reason, reconnect)
 DISCONNECTS: dict[int, tuple[str, str, bool]] = {
     3000: ("CONNECTION_CLOSED", "connection closed", True),
     3001: ("SHUTDOWN", "shutdown", True),
@@ -65,7 +74,8 @@ DISCONNECTS: dict[int, tuple[str, str, bool]] = {
     3509: ("TOO_MANY_ERRORS", "too many errors", False),
 }
 
-# Section 4: server API error codes. code -> (name, message, HTTP status, gRPC status)
+# Server API error codes, with the statuses of the transport error mode [centrifugo
+# internal/apiproto/errors.go]. code -> (name, message, HTTP status, gRPC status)
 API_ERRORS: dict[int, tuple[str, str, int, str]] = {
     100: ("INTERNAL", "internal server error", 500, "INTERNAL"),
     102: ("UNKNOWN_CHANNEL", "unknown channel", 404, "NOT_FOUND"),
@@ -78,7 +88,7 @@ API_ERRORS: dict[int, tuple[str, str, int, str]] = {
 API_UNKNOWN_HTTP = 500
 API_UNKNOWN_GRPC = "INTERNAL"
 
-# Section 6: client-side codes. family -> {code: (name, reason)}
+# Client-side codes, the same in every official SDK [centrifuge-js src/codes.ts]. family -> {code: (name, reason)}
 CLIENT_STATE_CODES: dict[str, dict[int, tuple[str, str]]] = {
     "ConnectingCode": {
         0: ("CONNECT_CALLED", "connect called"),
@@ -125,7 +135,8 @@ CLIENT_ERROR_CODES: dict[int, str] = {
 UINT32_MAX = 4294967295
 
 
-# The range rules of sections 2 and 3, written out independently of the package.
+# The range rules of unsubscribe and disconnect codes [centrifuge unsubscribe.go and
+# disconnect.go; centrifuge-js src/centrifuge.ts], written out independently of the package.
 def reconnects(code: int) -> bool:
     return code < 3500 or code >= 5000 or 4000 <= code < 4500
 
@@ -134,12 +145,13 @@ def resubscribes(code: int) -> bool:
     return code >= 2500
 
 
-# Section 7: proxy limits.
+# Proxy limits [centrifuge internal/websocket/conn.go; centrifugo proxyproto/convert.go].
 MAX_DISCONNECT_REASON_CHARS = 32
 MAX_CLOSE_REASON_BYTES = 125 - 2
 
 
-# Section 5, the client's reactions, written out independently of the package. Each
+# How a client reacts, after the reference SDK [centrifuge-js src/centrifuge.ts and
+# src/subscription.ts], written out independently of the package. Each
 # returns (state, code, reason, refresh_token, invalidate_state) with the state as the
 # SDKs name it. Omitted wire fields are passed as their zero values ("" and False).
 Outcome = tuple[str, int, str, bool, bool]

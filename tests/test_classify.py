@@ -1,5 +1,5 @@
 # pyright: reportPrivateUsage=false
-"""classify against section 5 of the spec: a table of cases, then properties over uint32."""
+"""classify against how the reference SDK reacts (centrifuge-js 5.7.4): a table of cases, then properties over uint32."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from centrifugo_protocol import DisconnectCode, UnsubscribeCode, classify, wire
+from centrifugo_protocol import DisconnectCode, UnsubscribeCode, _ranges, classify, wire
 from centrifugo_protocol.classify import ClientState, SubscriptionState, Transition
 
 from . import spec
@@ -30,8 +30,9 @@ def fields(t: Transition[Any]) -> tuple[object, int, str, bool, bool]:
 
 
 # Each row: arguments, then (state, code, reason, refresh_token, invalidate_state),
-# written from ground-truth.md section 5 and the tables of sections 1-3 and 6. An
-# argument left out is the wire's zero value (section 8): "" and False, never a
+# written from centrifuge-js 5.7.4 (src/centrifuge.ts, src/subscription.ts) and the
+# tables of tests/spec.py. An argument left out is the wire's zero value (protocol
+# v0.19.2 client.pb_easyjson.go omits empty and false fields): "" and False, never a
 # code's built-in text or flag.
 DISCONNECT_CASES: list[tuple[tuple[Any, ...], tuple[object, int, str, bool, bool]]] = [
     ((3000,), (CONNECTING, 3000, "", False, False)),
@@ -530,9 +531,9 @@ def test_memo_does_not_confuse_equal_values_of_other_types() -> None:
 
 def test_memo_is_bounded_in_entries_and_text_length() -> None:
     memo = classify._CLOSES
-    for i in range(3 * classify._MEMO_LIMIT):
+    for i in range(3 * _ranges.MEMO_LIMIT):
         classify.on_close(4000 + i % 1000, f"reason {i}")
-        assert len(memo) <= classify._MEMO_LIMIT
+        assert len(memo) <= _ranges.MEMO_LIMIT
     memo.clear()
     long_reason = "x" * (classify._MEMO_TEXT_LIMIT + 1)
     assert classify.on_close(4001, long_reason).reason == long_reason

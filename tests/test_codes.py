@@ -8,7 +8,6 @@ import enum
 import inspect
 import pickle
 from http import HTTPStatus
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -27,6 +26,7 @@ from centrifugo_protocol import (
     UnsubscribeCode,
     _api_codes,
     _codes,
+    _ranges,
 )
 
 from . import spec
@@ -272,93 +272,95 @@ def test_lookup_bounds_are_inclusive() -> None:
     assert DisconnectCode.lookup(spec.UINT32_MAX) == UnknownDisconnectCode(spec.UINT32_MAX)
 
 
+def memo_of(family: Any) -> dict[int, object]:
+    return _codes._LOOKUP_MEMOS[family].answers
+
+
 def test_lookup_memo_of_unknown_codes_is_bounded() -> None:
-    limit = _codes._MEMO_LIMIT
+    limit = _ranges.MEMO_LIMIT
     for code in range(100_000, 100_000 + 3 * limit):
         assert DisconnectCode.lookup(code).code == code
-        assert len(_codes._DISCONNECT_MEMO) <= len(DisconnectCode) + limit
+        assert len(memo_of(DisconnectCode)) <= len(DisconnectCode) + limit
     # A reset keeps every member answering, and answers stay right afterwards.
-    assert all(_codes._DISCONNECT_MEMO[m.code] is m for m in DisconnectCode)
+    assert all(memo_of(DisconnectCode)[m.code] is m for m in DisconnectCode)
     assert DisconnectCode.lookup(3012) is DisconnectCode.NO_PONG
     assert DisconnectCode.lookup(100_000) == UnknownDisconnectCode(100_000)
 
 
-# Each memo is a global of the module that defines its family.
-MEMOS: list[tuple[ModuleType, str, Family]] = [
-    (_codes, "_ERROR_MEMO", ErrorCode),
-    (_codes, "_UNSUBSCRIBE_MEMO", UnsubscribeCode),
-    (_codes, "_DISCONNECT_MEMO", DisconnectCode),
-    (_api_codes, "_API_ERROR_MEMO", ApiErrorCode),
-]
-memo_ids = [name for _, name, _ in MEMOS]
+# Every family, each with the memo its lookup reads.
+MEMOS: list[Family] = [ErrorCode, UnsubscribeCode, DisconnectCode, ApiErrorCode]
+memo_ids = [family.__name__ for family in MEMOS]
 
 
-@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
-def test_a_full_memo_is_replaced_never_emptied_in_place(module: ModuleType, memo_name: str, family: Family) -> None:
-    # A thread that read the old memo just before the reset must still find every
-    # member in it: the old dict is left alone and a fresh one takes its place.
-    limit = _codes._MEMO_LIMIT
-    before: dict[int, object] = getattr(module, memo_name)
+def test_every_family_has_its_own_lookup_memo() -> None:
+    assert _api_codes.ApiErrorCode is ApiErrorCode  # loaded: its memo is registered
+    memos = [memo_of(family) for family in MEMOS]
+    assert len({id(memo) for memo in memos}) == len(MEMOS)
+    for family, memo in zip(MEMOS, memos, strict=True):
+        assert memo == {m.code: m for m in family}
+
+
+@pytest.mark.parametrize("family", MEMOS, ids=memo_ids)
+def test_a_full_memo_starts_again_from_its_members(family: Family) -> None:
+    limit = _ranges.MEMO_LIMIT
+    memo = memo_of(family)
     for code in range(300_000, 300_000 + limit):
         family.lookup(code)
-    assert getattr(module, memo_name) is before
-    assert len(before) == len(family) + limit
+    assert len(memo) == len(family) + limit
     family.lookup(300_000 + limit)  # one more unknown code: the memo is full
-    after: dict[int, object] = getattr(module, memo_name)
-    assert after is not before
-    assert len(before) >= len(family) + limit
-    assert all(before[m.code] is m for m in family)
-    assert all(after[m.code] is m for m in family)
-    assert set(after) == {m.code for m in family} | {300_000 + limit}
+    assert memo_of(family) is memo
+    assert set(memo) == {m.code for m in family} | {300_000 + limit}
+    assert all(memo[m.code] is m for m in family)
 
 
-@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
-def test_a_memo_missing_members_still_answers_with_members(
-    module: ModuleType, memo_name: str, family: Family, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # What a reader would see in a memo emptied in place: the known codes must still
-    # be answered by their members, never refused as "the known code".
-    monkeypatch.setattr(module, memo_name, {})
+@pytest.mark.parametrize("family", MEMOS, ids=memo_ids)
+def test_a_memo_missing_members_still_answers_with_members(family: Family) -> None:
+    # What a reader sees while another thread starts a full memo again: the known
+    # codes must still be answered by their members, never refused as "the known code".
+    memo_of(family).clear()
     for member in family:
         assert family.lookup(member.code) is member
     assert family.lookup(4321).code == 4321
 
 
 def test_reset_memos_gives_fresh_memos_of_the_members() -> None:
-    olds = [getattr(module, name) for module, name, _ in MEMOS]
-    for _, _, family in MEMOS:
+    for family in MEMOS:
         family.lookup(4321)
-    _codes._reset_memos()
-    _api_codes._reset_memos()
-    for (module, name, family), old in zip(MEMOS, olds, strict=True):
-        memo: dict[int, object] = getattr(module, name)
-        assert memo is not old
-        assert memo == {m.code: m for m in family}
-        assert 4321 in old  # the old memo is left as it was
-        assert all(old[m.code] is m for m in family)
+        assert 4321 in memo_of(family)
+    _ranges.reset_memos()
+    for family in MEMOS:
+        assert memo_of(family) == {m.code: m for m in family}
 
 
-@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
-def test_lookup_is_a_static_method(module: ModuleType, memo_name: str, family: Family) -> None:
+@pytest.mark.parametrize("family", MEMOS, ids=memo_ids)
+def test_lookup_is_a_static_method(family: Family) -> None:
     # No bound method is made per access: the lookup is the same function every time.
     assert type(inspect.getattr_static(family, "lookup")) is staticmethod
     assert family.lookup is family.lookup
     assert family.lookup(4321) == family.lookup(code=4321)
+    assert family.lookup.__qualname__ == f"{family.__name__}.lookup"
+    assert family.lookup.__module__ == "centrifugo_protocol"
+    unknown = type(family.lookup(4321)).__name__
+    assert family.lookup.__doc__ is not None
+    assert family.lookup.__doc__.startswith(f"Return the member for ``code``, or an :class:`{unknown}`")
+    assert inspect.signature(family.lookup) == inspect.Signature(
+        [inspect.Parameter("code", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="int")],
+        return_annotation=f"{family.__name__} | {unknown}",
+    )
 
 
-@pytest.mark.parametrize(("module", "memo_name", "family"), MEMOS, ids=memo_ids)
-def test_an_int_subclass_of_a_known_code_finds_the_member_and_is_not_a_memo_key(
-    module: ModuleType, memo_name: str, family: Family
-) -> None:
+@pytest.mark.parametrize("family", MEMOS, ids=memo_ids)
+def test_an_int_subclass_of_a_known_code_finds_the_member_and_is_not_a_memo_key(family: Family) -> None:
     class Number(int):
         pass
 
     member = next(iter(family))
     assert family.lookup(Number(member.code)) is member
-    assert all(type(key) is int for key in getattr(module, memo_name))
+    assert all(type(key) is int for key in memo_of(family))
     found = family.lookup(Number(4321))
     assert found.code == 4321 and type(found.code) is int
-    assert all(type(key) is int for key in getattr(module, memo_name))
+    assert all(type(key) is int for key in memo_of(family))
+    assert family.lookup(4321) is found
 
 
 def test_lookup_memo_hands_out_the_same_unknown_object() -> None:
@@ -626,9 +628,9 @@ def test_unknowns_hash_apart() -> None:
 
 
 def test_lookup_memo_keeps_unknown_codes_up_to_its_limit() -> None:
-    limit = _codes._MEMO_LIMIT
+    limit = _ranges.MEMO_LIMIT
     first = {code: DisconnectCode.lookup(code) for code in range(200_000, 200_000 + limit)}
-    assert len(_codes._DISCONNECT_MEMO) == len(DisconnectCode) + limit
+    assert len(memo_of(DisconnectCode)) == len(DisconnectCode) + limit
     assert all(DisconnectCode.lookup(code) is value for code, value in first.items())
 
 
@@ -676,7 +678,7 @@ def test_unknown_unsubscribe_descriptions_in_full(code: int, description: str) -
 
 
 def test_2502_has_no_reason_text_of_its_own() -> None:
-    # The server library defines the code but no reason for it (ground truth section 2).
+    # The server library defines the code but no reason for it (centrifuge v0.38 unsubscribe.go).
     member = UnsubscribeCode.STATE_INVALIDATED
     assert member.code == 2502
     assert member.reason == ""

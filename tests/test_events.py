@@ -1,7 +1,8 @@
 """centrifugo_protocol.events against rules written out here from the spec.
 
-The ranges below are typed out from the brief and ground-truth.md (sections 1-3, 5, 6),
-not imported from the package's range constants, so a wrong bound in either shows up.
+The ranges below are typed out from the upstream sources (centrifuge v0.38
+disconnect.go and unsubscribe.go, centrifuge-js 5.7.4 src/codes.ts), not imported from
+the package's range constants, so a wrong bound in either shows up.
 """
 
 from __future__ import annotations
@@ -366,10 +367,29 @@ ALIAS_OF = {
 }
 
 
+# Re-exported, so that a handler of any event needs only the events module.
+FAMILIES = {
+    family.__name__: family
+    for family in (
+        ConnectingCode, UnknownConnectingCode, DisconnectedCode, UnknownDisconnectedCode, SubscribingCode,
+        UnknownSubscribingCode, UnsubscribedCode, UnknownUnsubscribedCode, ClientErrorCode, UnknownClientErrorCode,
+        ErrorCode, UnknownErrorCode, UnsubscribeCode, UnknownUnsubscribeCode, DisconnectCode, UnknownDisconnectCode,
+    )
+}  # fmt: skip
+
+
 def test_public_names() -> None:
-    assert sorted(events.__all__) == sorted([*FUNCTIONS, *ALIASES])
+    assert sorted(events.__all__) == sorted([*FUNCTIONS, *ALIASES, *FAMILIES, "EventCode", "Code"])
     for name in events.__all__:
         assert hasattr(events, name)
+    for name, family in FAMILIES.items():
+        assert getattr(events, name) is family
+
+
+def test_event_code_is_the_union_of_every_event_code() -> None:
+    every = {family for families in ALIASES.values() for family in families}
+    assert set(typing.get_args(events.EventCode)) == every
+    assert set(FAMILIES.values()) == every
 
 
 @pytest.mark.parametrize("name", sorted(ALIASES))

@@ -6,7 +6,7 @@ known codes and random unknown ones, while another thread keeps resetting the me
 The interpreter switches threads as often as it can, so a memo that is ever seen half
 reset (a known code missing for a moment) gives a wrong answer or an exception here.
 Known codes are checked against answers computed before the threads start; random
-codes against the rules of ground-truth.md written out in ``spec``.
+codes against the range rules written out in ``tests/spec.py`` from the upstream sources.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from centrifugo_protocol import (
     UnknownErrorCode,
     UnknownUnsubscribeCode,
     UnsubscribeCode,
-    _api_codes,
     _codes,
+    _ranges,
     classify,
 )
 from centrifugo_protocol.classify import Transition
@@ -80,7 +80,9 @@ def sdk_fields(transition: Transition[Any]) -> spec.Outcome:
 
 
 def classify_memos() -> list[dict[Any, Any]]:
-    return [value for name, value in vars(classify).items() if name.isupper() and isinstance(value, dict)]
+    return [
+        value for name, value in vars(classify).items() if name.isupper() and isinstance(value, _ranges.SelfAnswering)
+    ]
 
 
 class Findings:
@@ -177,10 +179,7 @@ def resetter(deadline: float, findings: Findings) -> None:
     resets = 0
     try:
         while time.monotonic() < deadline:
-            _codes._reset_memos()
-            _api_codes._reset_memos()
-            for memo in classify_memos():
-                memo.clear()
+            _ranges.reset_memos()
             resets += 1
             time.sleep(0.0005)
     except BaseException:
@@ -214,15 +213,12 @@ def test_memos_give_the_single_threaded_answers_under_threads() -> None:
     assert len(findings.counts) == THREADS + 1
     assert all(count > 0 for count in findings.counts)
     # Afterwards every memo still holds every member, and no more than its bound.
-    for module, memo_name, family in (
-        (_codes, "_ERROR_MEMO", ErrorCode),
-        (_codes, "_UNSUBSCRIBE_MEMO", UnsubscribeCode),
-        (_codes, "_DISCONNECT_MEMO", DisconnectCode),
-        (_api_codes, "_API_ERROR_MEMO", ApiErrorCode),
-    ):
-        memo: dict[int, Any] = getattr(module, memo_name)
+    for family in (ErrorCode, UnsubscribeCode, DisconnectCode, ApiErrorCode):
+        memo: dict[int, Any] = _codes._LOOKUP_MEMOS[family].answers
         assert all(memo[member.code] is member for member in family)
-        assert len(memo) <= len(family) + _codes._MEMO_LIMIT
+        assert len(memo) <= len(family) + _ranges.MEMO_LIMIT
+    for answers in classify_memos():
+        assert len(answers) <= _ranges.MEMO_LIMIT
 
 
 def test_the_switch_interval_is_restored() -> None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing_extensions import assert_never
 
 from centrifugo_protocol import (
+    Code,
     DisconnectCode,
     ErrorCode,
     UnknownDisconnectCode,
     UnknownUnsubscribeCode,
     UnsubscribeCode,
     classify,
+    wire,
 )
 from centrifugo_protocol.classify import ClientState
 
@@ -82,3 +84,25 @@ def assigns_a_client_state_to_a_str() -> None:
 def passes_none_for_an_absent_reason() -> None:
     # An absent field is left out (or ""), never None.
     classify.on_disconnect(3012, None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def takes_any_code(code: Code) -> int:
+    return code.code
+
+
+def passes_a_plain_int_as_a_code() -> None:
+    takes_any_code(3012)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def reads_the_name_of_an_unknown_as_a_str() -> None:
+    name: str = UnknownDisconnectCode(4501).name  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+    del name
+
+
+def reads_the_name_of_any_code_as_a_str(code: Code) -> None:
+    name: str = code.name  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+    del name
+
+
+def writes_retryable(error: wire.ReplyError) -> None:
+    error.retryable = True  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]

@@ -7,6 +7,7 @@ as the ints they are.
 
 from __future__ import annotations
 
+import operator
 from http import HTTPStatus
 
 from typing_extensions import assert_never, assert_type
@@ -31,6 +32,7 @@ from centrifugo_protocol import (
     UnsubscribeCode,
     UnsubscribedCode,
     classify,
+    events,
     proxy,
     wire,
 )
@@ -273,3 +275,75 @@ def members_are_ints(n: int) -> bool:
     codes: list[int] = [*DisconnectCode, ConnectingCode.NO_PING]
     terminal = n in APP_TERMINAL_DISCONNECT_CODES
     return n == ErrorCode.TOKEN_EXPIRED or total in codes or terminal or n < DisconnectCode.INVALID_TOKEN
+
+
+# --- Members and Unknown values work alike ------------------------------------------------
+
+
+def log_line(code: centrifugo_protocol.Code) -> str:
+    # Any code of any family, member or unknown: printed, formatted and converted alike.
+    assert_type(code.code, int)
+    assert_type(code.name, "str | None")
+    assert_type(code.description, str)
+    number: int = int(code)
+    index: int = operator.index(code)
+    return f"{code} {code:>6} {code.name or '?'}" + "%d %d" % (code, number + index)  # noqa: UP031
+
+
+def any_code_is_a_code(n: int) -> list[str]:
+    codes: list[centrifugo_protocol.Code] = [
+        DisconnectCode.lookup(n),
+        ErrorCode.lookup(n),
+        UnsubscribeCode.lookup(n),
+        ApiErrorCode.lookup(n),
+        ConnectingCode.lookup(n),
+        ClientErrorCode.lookup(n),
+        events.connecting(n),
+        events.error(n),
+        UnknownDisconnectCode(4501),
+        DisconnectCode.NO_PONG,
+    ]
+    return [log_line(code) for code in codes]
+
+
+def unknown_values_convert(n: int) -> int:
+    unknown = UnknownDisconnectCode(n)
+    assert_type(unknown.name, None)
+    member_name: str | None = DisconnectCode.NO_PONG.name
+    assert member_name is not None
+    return int(unknown) + operator.index(unknown) + int(DisconnectCode.lookup(n))
+
+
+def one_import_for_every_event(code: events.EventCode) -> str:
+    # events re-exports every family an event carries, and EventCode is their union.
+    match code:
+        case events.ConnectingCode() | events.DisconnectedCode() | events.SubscribingCode():
+            return code.reason
+        case events.UnsubscribedCode():
+            return code.reason
+        case events.ClientErrorCode() | events.UnknownClientErrorCode():
+            return code.description
+        case events.ErrorCode() | events.UnknownErrorCode():
+            return code.description
+        case events.UnsubscribeCode() | events.UnknownUnsubscribeCode():
+            return str(code.resubscribe)
+        case events.DisconnectCode() | events.UnknownDisconnectCode():
+            return str(code.reconnect)
+        case (
+            events.UnknownConnectingCode()
+            | events.UnknownDisconnectedCode()
+            | events.UnknownSubscribingCode()
+            | events.UnknownUnsubscribedCode()
+        ):
+            return code.description
+        case _:
+            assert_never(code)
+
+
+def retry_or_not(data: object) -> bool:
+    error = wire.ReplyError.from_json(data)
+    assert_type(error.retryable, bool)
+    assert_type(error.temporary, bool)
+    assert_type(ErrorCode.INTERNAL.default_temporary, bool)
+    assert_type(ErrorCode.INTERNAL.temporary, bool)
+    return error.retryable

@@ -1,7 +1,7 @@
 """Session fixtures of the conformance suite: the pinned SDKs, and one run of every case.
 
-A setup problem (no Node, no npm, an SDK that does not install or import) fails the
-tests that need it, with the reason; nothing is skipped.
+A setup problem (no Node, no npm, no Go, an SDK that does not install, build or
+import) fails the tests that need it, with the reason; nothing is skipped.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from .cases import all_cases
-from .harness import Run, SetupError, ensure_node_sdk, ensure_python_sdk, run_cases
+from .harness import Run, SetupError, ensure_go_driver, ensure_node_sdk, ensure_python_sdk, run_cases
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +31,18 @@ def python_sdk() -> None:
 
 
 @pytest.fixture(scope="session")
-def conformance_run(node_binary: str, python_sdk: None) -> Run:
-    """Every case played to both SDKs once, by the scripted server."""
+def go_driver() -> str:
+    """The centrifuge-go driver, built from ``tests/live/godriver`` (Go and its pins)."""
     try:
-        return run_cases(all_cases(), node_binary)
+        return ensure_go_driver()
+    except SetupError as error:
+        pytest.fail(f"centrifuge-go setup: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def conformance_run(node_binary: str, python_sdk: None, go_driver: str) -> Run:
+    """Every case played to the three SDKs once, by the scripted server."""
+    try:
+        return run_cases(all_cases(), node_binary, go_driver)
     except SetupError as error:
         pytest.fail(f"conformance run: {error}", pytrace=False)

@@ -29,7 +29,7 @@ PATH: Final = Path(__file__).with_name("differences.json")
 #: The keys every entry has, and no others.
 KEYS: Final = ("sdk", "version", "case", "summary", "sdk_does", "package_answers", "why")
 #: The SDKs the suite runs.
-SDK_NAMES: Final = ("centrifuge-js", "centrifuge-python")
+SDK_NAMES: Final = ("centrifuge-js", "centrifuge-python", "centrifuge-go")
 
 
 class Difference(TypedDict):
@@ -93,17 +93,21 @@ def markdown(entries: list[Difference] | None = None, *, compact: bool = False) 
     """The table as Markdown: SDK, case, SDK does, package answers, why.
 
     ``compact=True`` gives the short form the README embeds: SDK, case and the one-line
-    summary of each difference.
+    summary of each difference, with the SDK named only where it changes from the row
+    above (the entries of one SDK stand together, so each SDK is named once).
     """
     rows = load() if entries is None else entries
     if compact:
         lines = ["| SDK | case | difference |", "| --- | --- | --- |"]
     else:
         lines = ["| SDK | case | SDK does | package answers | why |", "| --- | --- | --- | --- | --- |"]
+    previous = ""
     for entry in rows:
         sdk, case = _cell(entry["sdk"] + " " + entry["version"]), _cell(entry["case"].replace("`", ""))
         if compact:
-            lines.append(f"| {sdk} | `{case}` | {_cell(entry['summary'])} |")
+            named = f"| {sdk} |" if sdk != previous else "| |"
+            previous = sdk
+            lines.append(f"{named} `{case}` | {_cell(entry['summary'])} |")
         else:
             lines.append(
                 f"| {sdk} | `{case}` | {_cell(entry['sdk_does'])} "

@@ -1,10 +1,12 @@
-"""Installs the pinned SDKs when needed and runs every case through both of them.
+"""Installs the pinned SDKs when needed and runs every case through all three of them.
 
-The SDK versions are pinned in two places only: ``package.json`` (with its lock
-file) for centrifuge-js and ``ws``, and :data:`PYTHON_SDK_VERSION` here for
-centrifuge-python (the project's dev requirements must pin the same). Nothing is
-skipped: a missing Node, npm or SDK is a :class:`SetupError`, which the fixtures
-turn into a failing test with the message.
+The SDK versions are pinned in three places only: ``package.json`` (with its lock
+file) for centrifuge-js and ``ws``, :data:`PYTHON_SDK_VERSION` here for
+centrifuge-python (the project's dev requirements must pin the same), and the Go
+module ``tests/live/godriver`` (``go.mod`` with its ``go.sum``) for centrifuge-go,
+whose driver is the live tests' ``godriver`` binary in its ``conformance`` mode.
+Nothing is skipped: a missing Node, npm, Go or SDK is a :class:`SetupError`, which
+the fixtures turn into a failing test with the message.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import importlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,11 +29,13 @@ from .cases import Case
 from .server import CaseLog, ServerThread
 
 __all__ = [
+    "GO_SDK",
     "JS_SDK",
     "PYTHON_SDK",
     "PYTHON_SDK_VERSION",
     "Run",
     "SetupError",
+    "ensure_go_driver",
     "ensure_node_sdk",
     "ensure_python_sdk",
     "pinned_versions",
@@ -41,6 +46,9 @@ HERE: Final = Path(__file__).resolve().parent
 REPO: Final = HERE.parent.parent
 JS_SDK: Final = "centrifuge-js"
 PYTHON_SDK: Final = "centrifuge-python"
+GO_SDK: Final = "centrifuge-go"
+#: The Go module whose go.mod pins centrifuge-go, and whose main package is the driver.
+GO_DRIVER_MODULE: Final = REPO / "tests" / "live" / "godriver"
 #: The centrifuge-python release under test (PyPI). Keep in step with the dev requirements.
 PYTHON_SDK_VERSION: Final = "0.7.0"
 #: The Node major version the suite is written for (and the lowest it accepts).
@@ -68,7 +76,16 @@ def _package_json(path: Path) -> dict[str, Any]:
 def pinned_versions() -> dict[str, str]:
     """SDK name → the exact version the suite runs."""
     dependencies: dict[str, str] = _package_json(HERE / "package.json")["dependencies"]
-    return {JS_SDK: dependencies["centrifuge"], PYTHON_SDK: PYTHON_SDK_VERSION}
+    return {JS_SDK: dependencies["centrifuge"], PYTHON_SDK: PYTHON_SDK_VERSION, GO_SDK: go_sdk_version()}
+
+
+def go_sdk_version() -> str:
+    """The centrifuge-go version that ``tests/live/godriver/go.mod`` requires, without the "v"."""
+    text = (GO_DRIVER_MODULE / "go.mod").read_text(encoding="utf-8")
+    found = re.search(r"^\s*(?:require\s+)?github\.com/centrifugal/centrifuge-go\s+v(\S+)\s*$", text, re.MULTILINE)
+    if found is None:
+        raise SetupError(f"{GO_DRIVER_MODULE / 'go.mod'} does not require github.com/centrifugal/centrifuge-go")
+    return found.group(1)
 
 
 def _installed_node_versions() -> dict[str, str | None]:
@@ -146,6 +163,44 @@ def ensure_python_sdk() -> None:
         raise SetupError(f"centrifuge-python {version} is installed but does not import: {error!r}") from error
 
 
+def _go_sources() -> list[Path]:
+    return [*GO_DRIVER_MODULE.glob("*.go"), GO_DRIVER_MODULE / "go.mod", GO_DRIVER_MODULE / "go.sum"]
+
+
+def ensure_go_driver() -> str:
+    """The built centrifuge-go driver (``tests/live/.build/godriver``); builds it if needed.
+
+    The live tests' :func:`tests.live.harness.binary` builds every pinned component
+    when the driver is missing. A driver older than its sources (built before a change
+    to them), or one without the ``conformance`` mode, is removed first, so that the
+    build runs again: the suite runs the driver as committed, not an earlier build.
+    """
+    from tests.live.harness import BUILD, binary
+    from tests.live.harness import SetupError as LiveSetupError
+
+    built = BUILD / "godriver"
+    if built.exists() and (
+        built.stat().st_mtime < max(path.stat().st_mtime for path in _go_sources()) or not _has_conformance_mode(built)
+    ):
+        built.unlink()
+    try:
+        path = binary("godriver")
+    except LiveSetupError as error:
+        raise SetupError(f"the centrifuge-go driver cannot be built: {error}") from error
+    if not _has_conformance_mode(path):
+        raise SetupError(f"{path} was built but has no conformance mode (`{path} conformance` prints no usage)")
+    return str(path)
+
+
+def _has_conformance_mode(path: Path) -> bool:
+    """Whether the driver answers ``conformance`` without files with its usage line."""
+    try:
+        done = subprocess.run([str(path), "conformance"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 2 and "usage: godriver conformance" in done.stderr
+
+
 @dataclass
 class Run:
     """Everything one run produced."""
@@ -160,11 +215,11 @@ class Run:
     seconds: dict[str, float] = field(default_factory=dict[str, float])
 
 
-_PREFIX: Final = {JS_SDK: "js", PYTHON_SDK: "py"}
+_PREFIX: Final = {JS_SDK: "js", PYTHON_SDK: "py", GO_SDK: "go"}
 
 
-def run_cases(cases: list[Case], node: str) -> Run:
-    """Play every case to both SDKs at once (one driver process each) and collect it all."""
+def run_cases(cases: list[Case], node: str, godriver: str) -> Run:
+    """Play every case to the three SDKs at once (one driver process each) and collect it all."""
     scripts = {f"/{_PREFIX[sdk]}/{index}": case for sdk in _PREFIX for index, case in enumerate(cases)}
     server = ServerThread(scripts)
     try:
@@ -177,6 +232,7 @@ def run_cases(cases: list[Case], node: str) -> Run:
         commands = {
             JS_SDK: [node, str(HERE / "js_driver.mjs")],
             PYTHON_SDK: [sys.executable, "-m", "tests.conformance.python_driver"],
+            GO_SDK: [godriver, "conformance"],
         }
         processes: dict[str, tuple[subprocess.Popen[bytes], Path, Path, float]] = {}
         try:

@@ -15,6 +15,12 @@ shown with a difference but not compared; the other five are a transition's):
     In a primed case (the event answers a reconnect), the first such event is the
     reaction to the prime's close instead, and must be ``connecting``/``subscribing``
     with code 1; the reaction is the next one. ``none`` when there is no reaction.
+    An ``error`` event that only announces the target's next reaction is not the
+    reaction itself: when the target's very next reaction is a state event
+    (``connecting``/``disconnected``, ``subscribing``/``unsubscribed``) and the error
+    either reports that event's code or carries no code at all (an error of the
+    SDK's own, such as a request cut short by the disconnect), that state event is
+    the reaction. centrifuge-go reports a failure first and changes state after it.
 ``state``
     The target's state when the reaction fired. Without a reaction: ``connecting``
     (``subscribing``) if the target came back to ``connected`` (``subscribed``)
@@ -30,10 +36,11 @@ shown with a difference but not compared; the other five are a transition's):
     shown as such: it never equals ``""``. No reaction: both ``None``.
 ``refresh_token``
     A connect (subscribe) command arrived after the event, in a later frame than the
-    one that carried the event, and its token differs from the last token the
-    client (subscription) presented before it. Every token the drivers' callbacks
-    hand out is new, so a different token means the SDK dropped its own and asked
-    for another.
+    one that carried the event, and its token is none of the tokens the client
+    (subscription) presented before it. Every token the drivers' callbacks hand out
+    is new, so an unseen token means the SDK dropped its own and asked for another;
+    going back to a token it presented earlier (centrifuge-go keeps the token it had
+    when a refresh with a new one is refused) is keeping one.
 ``invalidate_state``
     A subscribe command arrived after the event, and it does not ask to recover from
     the stream position the server last handed out (``recover`` with offset 5 and
@@ -155,8 +162,8 @@ class _Server:
     """The server-side facts about one case, around the scripted event."""
 
     played: int
-    token_before: object
-    sub_token_before: object
+    tokens_before: tuple[object, ...]
+    sub_tokens_before: tuple[object, ...]
     next_connect: Command | None
     next_subscribe: Command | None
     position: tuple[int, str] | None
@@ -175,8 +182,8 @@ class _Server:
         given = [(offset, epoch) for frame, offset, epoch in log.positions if frame <= played]
         return cls(
             played=played,
-            token_before=client_tokens[-1] if client_tokens else None,
-            sub_token_before=sub_tokens[-1] if sub_tokens else None,
+            tokens_before=tuple(client_tokens),
+            sub_tokens_before=tuple(sub_tokens),
             next_connect=next((c for c in after if c.method == "connect"), None),
             next_subscribe=next(
                 (c for c in after if c.method == "subscribe" and c.params.get("channel") == CHANNEL), None
@@ -186,8 +193,8 @@ class _Server:
 
     def refresh_token(self, target: str) -> bool:
         if target == "client":
-            return self.next_connect is not None and _token(self.next_connect) != self.token_before
-        return self.next_subscribe is not None and _token(self.next_subscribe) != self.sub_token_before
+            return self.next_connect is not None and _token(self.next_connect) not in self.tokens_before
+        return self.next_subscribe is not None and _token(self.next_subscribe) not in self.sub_tokens_before
 
     def invalidate_state(self) -> bool:
         if self.next_subscribe is None:
@@ -197,6 +204,19 @@ class _Server:
 
 
 _BACK: Final = {"client": ("connected", "connecting"), "sub": ("subscribed", "subscribing")}
+
+
+def _announced(reactions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first reaction, or the state event that a first ``error`` event announced."""
+    if not reactions:
+        return None
+    first = reactions[0]
+    if first["name"] != "error" or len(reactions) < 2:
+        return first
+    following = reactions[1]
+    if following["name"] != "error" and first.get("code") in (None, following.get("code")):
+        return following
+    return first
 
 
 def observe(case: Case, result: dict[str, Any], log: CaseLog) -> Observation:
@@ -211,7 +231,7 @@ def observe(case: Case, result: dict[str, Any], log: CaseLog) -> Observation:
             raise ObservationError(f"the prime's close got an unexpected reaction: {prime[0]}")
         events = events[events.index(prime[0]) + 1 :]
     reactions = _reactions(events, target)
-    reaction = reactions[0] if reactions else None
+    reaction = _announced(reactions)
     back, again = _BACK[target]
     later = events[events.index(reaction) + 1 :] if reaction is not None else events
     came_back = any(e["target"] == target and e["name"] == back for e in later)

@@ -47,7 +47,7 @@ __all__ = ["CaseLog", "Command", "ServerThread", "given_position"]
 #: The stream position every successful subscribe reply hands out.
 OFFSET: Final = 5
 EPOCH: Final = "e1"
-#: How the prime ends the first connection: a close frame both SDKs reconnect after.
+#: How the prime ends the first connection: a close frame every SDK reconnects after.
 PRIME_CLOSE: Final = (1001, "going away")
 #: Seconds until a token expires, in replies that ask for a refresh.
 REFRESH_TTL: Final = 1

@@ -1,4 +1,4 @@
-"""The real SDKs against the package: every case, both SDKs, and the table of differences.
+"""The real SDKs against the package: every case, every SDK, and the table of differences.
 
 For each case the package's answer is asked twice (through ``wire`` and by a direct
 ``classify`` call, see :mod:`tests.conformance.answers`); the two must be equal. Then
@@ -173,6 +173,25 @@ def test_markdown_renders_every_entry(table: list[Difference]) -> None:
         cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
         assert len(cells) == 7 and cells[0] == cells[-1] == "", line
         assert cells[1] == f"{entry['sdk']} {entry['version']}"
+        assert cells[2] == f"`{entry['case']}`"
+
+
+def test_compact_markdown_names_each_sdk_where_it_changes(table: list[Difference]) -> None:
+    order = [entry["sdk"] for entry in table]
+    groups = [sdk for index, sdk in enumerate(order) if index == 0 or order[index - 1] != sdk]
+    assert len(groups) == len(set(groups)), f"keep each SDK's entries together in differences.json: {groups}"
+    lines = markdown(compact=True).splitlines()
+    assert lines[:2] == ["| SDK | case | difference |", "| --- | --- | --- |"]
+    assert len(lines) == 2 + len(table)
+    shown = ""
+    for index, (line, entry) in enumerate(zip(lines[2:], table, strict=True)):
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
+        assert len(cells) == 5 and cells[0] == cells[-1] == "", line
+        label = f"{entry['sdk']} {entry['version']}"
+        changes = index == 0 or table[index - 1]["sdk"] != entry["sdk"]
+        assert cells[1] == (label if changes else ""), line
+        shown = cells[1] or shown
+        assert shown == label, line
         assert cells[2] == f"`{entry['case']}`"
 
 

@@ -3,8 +3,13 @@
 Two servers serve every live test: ``server``, with the configuration most tests
 share (:func:`harness.base_config`), and ``limits``, the same with tight limits
 (one channel per client, one connection per user, a 2 KiB queue, no anonymous
-tokens) and the server API in transport error mode. Starting them once keeps the
-suite fast; each test uses its own users and channels.
+tokens) and the server API in transport error mode. A third, ``refreshing``, adds a
+refresh proxy, which changes how every connection refreshes (the server refreshes,
+and a client's own refresh command is refused). Starting them once keeps the suite
+fast; each test uses its own users and channels.
+
+``trigger`` is the small server on the centrifuge library (``tests/live/trigger``),
+one per module that asks for it.
 
 Every test under ``tests/live/`` carries the ``live`` marker.
 """
@@ -17,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .harness import Backend, Centrifugo, SetupError, base_config, free_port
+from .harness import Backend, Centrifugo, SetupError, TriggerServer, base_config, free_port
 
 _HERE = Path(__file__).resolve().parent
 
@@ -79,5 +84,30 @@ def limits_config(port: int, backend: str) -> dict[str, Any]:
 def limits(backend: Backend) -> Iterator[Centrifugo]:
     """Centrifugo with tight limits, and the server API in transport error mode."""
     live = _start(limits_config(free_port(), backend.url), "limits")
+    yield live
+    live.stop()
+
+
+def refreshing_config(port: int, backend: str) -> dict[str, Any]:
+    config = base_config(port, backend)
+    config["client"]["proxy"]["refresh"] = {"enabled": True, "endpoint": f"{backend}/refresh", "timeout": "2s"}
+    return config
+
+
+@pytest.fixture(scope="session")
+def refreshing(backend: Backend) -> Iterator[Centrifugo]:
+    """Centrifugo with the shared configuration and a refresh proxy."""
+    live = _start(refreshing_config(free_port(), backend.url), "refreshing")
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def trigger() -> Iterator[TriggerServer]:
+    """The trigger server on the centrifuge library, shared by one test module."""
+    try:
+        live = TriggerServer.start()
+    except SetupError as error:
+        pytest.fail(f"trigger server setup: {error}", pytrace=False)
     yield live
     live.stop()

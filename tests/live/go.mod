@@ -4,6 +4,8 @@ go 1.26
 
 tool github.com/centrifugal/centrifugo/v6
 
+require github.com/centrifugal/centrifuge v0.38.1-0.20260711082514-84d40cc4dbf6
+
 require (
 	cloud.google.com/go v0.123.0 // indirect
 	cloud.google.com/go/auth v0.21.0 // indirect
@@ -36,7 +38,6 @@ require (
 	github.com/aws/smithy-go v1.27.3 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
-	github.com/centrifugal/centrifuge v0.38.1-0.20260711082514-84d40cc4dbf6 // indirect
 	github.com/centrifugal/centrifugo/v6 v6.9.1 // indirect
 	github.com/centrifugal/protocol v0.19.2 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

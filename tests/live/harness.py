@@ -16,8 +16,10 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import http.client
 import json
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -45,6 +47,7 @@ __all__ = [
     "Closed",
     "RawClient",
     "SetupError",
+    "TriggerServer",
     "base_config",
     "binary",
     "jwt",
@@ -136,12 +139,16 @@ class Backend:
     (connect, subscribe, publish or rpc). When that data holds ``"proxy"``, the
     backend obeys it: ``{"proxy": {"status": 500}}`` answers with that HTTP status,
     ``{"proxy": {"answer": {...}}}`` with that JSON body (written by the tests with
-    :mod:`centrifugo_protocol.proxy`). Otherwise it accepts the command. Every
+    :mod:`centrifugo_protocol.proxy`). Otherwise it accepts the command. A refresh
+    request carries no client data, so a connect script may hold the answer for its
+    user's later refreshes: ``{"proxy": {"answer": ..., "refresh": {...}}}``. Every
     request is kept in :attr:`requests`, in order, as ``(path, body)``.
     """
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, Any]]] = []
+        #: The refresh answer a connect script left for its user.
+        self.refresh_answers: dict[str, object] = {}
         backend = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -155,6 +162,11 @@ class Backend:
                     self._send(int(order["status"]), b"backend says no")
                     return
                 answer: object = order["answer"] if "answer" in order else _DEFAULTS[kind](body)
+                if kind == "connect" and "refresh" in order:
+                    user = as_object(as_object(answer).get("result")).get("user")
+                    backend.refresh_answers[str(user)] = order["refresh"]
+                if kind == "refresh" and str(body.get("user")) in backend.refresh_answers:
+                    answer = backend.refresh_answers[str(body.get("user"))]
                 self._send(200, json.dumps(answer).encode())
 
             def _send(self, status: int, payload: bytes) -> None:
@@ -329,7 +341,8 @@ class Centrifugo:
             with urllib.request.urlopen(request, timeout=RECV_TIMEOUT) as answer:
                 status, raw = answer.status, answer.read()
         except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
+            with error:  # closed here, not by the collector, which would warn
+                status, raw = error.code, error.read()
         text = raw.decode(errors="replace")
         try:
             parsed: Any = json.loads(text)
@@ -353,6 +366,104 @@ class Centrifugo:
                 self.process.kill()
                 self.process.wait(timeout=10)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+# --- The trigger server ---------------------------------------------------------------
+
+
+@dataclass
+class TriggerServer:
+    """A running ``trigger`` (``tests/live/trigger``): a server on the centrifuge
+    library that each client scripts with its connect and subscribe data."""
+
+    process: subprocess.Popen[bytes]
+    addr: str
+    log: Path
+    _closed: bool = field(default=False)
+
+    @classmethod
+    def start(cls) -> TriggerServer:
+        handle, name = tempfile.mkstemp(prefix="live-trigger-", suffix=".log")
+        os.close(handle)
+        log = Path(name)
+        with log.open("wb") as err:
+            process = subprocess.Popen(
+                [str(binary("trigger")), "-addr", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=err
+            )
+        server = cls(process, "", log)
+        server.addr = server._read_addr()
+        return server
+
+    def _read_addr(self) -> str:
+        """The address of the ready line, ``{"addr": "127.0.0.1:PORT"}``, read within
+        :data:`START_TIMEOUT`."""
+        assert self.process.stdout is not None
+        out = self.process.stdout
+        deadline = time.monotonic() + START_TIMEOUT
+        line = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(out, selectors.EVENT_READ)
+            while not line.endswith(b"\n"):
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    raise self._failed(f"trigger printed no address within {START_TIMEOUT:.0f} s")
+                chunk = os.read(out.fileno(), 4096)
+                if not chunk:
+                    raise self._failed(f"trigger exited before it was ready (got {line!r})")
+                line += chunk
+        try:
+            addr = as_object(json.loads(line)).get("addr")
+        except ValueError:
+            addr = None
+        if not isinstance(addr, str) or not addr.startswith("127.0.0.1:"):
+            raise self._failed(f'trigger\'s ready line is not {{"addr": "127.0.0.1:PORT"}}: {line!r}')
+        return addr
+
+    def _failed(self, what: str) -> SetupError:
+        """Stop the process and describe the failure, with what it wrote to stderr."""
+        self.stop(keep_log=True)
+        error = SetupError(f"{what}:\n{self.log_text()}")
+        self.log.unlink(missing_ok=True)
+        return error
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.addr}/connection/websocket"
+
+    def http_stream(self, *commands: Mapping[str, object]) -> list[dict[str, Any]]:
+        """POST ``commands`` (ids from 1 up) to ``/connection/http_stream`` and return
+        every message of the stream, in order, once the server ends it."""
+        host, port = self.addr.rsplit(":", 1)
+        body = "\n".join(json.dumps({"id": i, **c}) for i, c in enumerate(commands, 1))
+        conn = http.client.HTTPConnection(host, int(port), timeout=RECV_TIMEOUT)
+        try:
+            conn.request("POST", "/connection/http_stream", body=body, headers={"Content-Type": "application/json"})
+            answer = conn.getresponse()
+            text = answer.read().decode()
+        finally:
+            conn.close()
+        if answer.status != 200:
+            raise AssertionError(f"http_stream answered {answer.status}: {text!r}")
+        return [json.loads(line) for line in text.split("\n") if line.strip()]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def stop(self, *, keep_log: bool = False) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        if not keep_log:
+            self.log.unlink(missing_ok=True)
 
 
 # --- A raw client ---------------------------------------------------------------------

@@ -181,16 +181,54 @@ def _subscription_expired(live: Centrifugo) -> Closed:
         return client.until_closed(timeout=10)
 
 
+def _refresh_proxy_bad_info(live: Centrifugo) -> Closed:
+    """The server refreshes the connection itself, and the refresh proxy's answer
+    carries connection info that is not base64: the server cannot apply it."""
+    user = unique("bad-info")
+    script = {
+        "answer": {"result": {"user": user, "expire_at": int(time.time()) + 1}},
+        "refresh": {"result": {"expire_at": int(time.time()) + 3600, "b64info": "!!"}},
+    }
+    with raw(live.ws_url) as client:
+        assert "connect" in client.reply(client.send({"connect": {"data": {"proxy": script}}}))
+        return client.until_closed(timeout=10)
+
+
+def _refresh_with_other_subs(live: Centrifugo) -> Closed:
+    """A connection token's server-side subscriptions are its state: a refresh whose
+    token names other ones cannot be applied in place."""
+    user = unique("resubs")
+    with raw(live.ws_url) as client:
+        expires = int(time.time()) + 60  # a token that expires is one the client refreshes
+        connect_as(client, user, exp=expires, subs={unique("first"): {}})
+        client.send({"refresh": {"token": jwt({"sub": user, "exp": expires + 60, "subs": {unique("second"): {}}})}})
+        return client.until_closed()
+
+
+def _client_refresh(live: Centrifugo) -> Closed:
+    """With a refresh proxy the server refreshes connections itself, and a client's
+    own refresh command is a protocol error, even with a valid token."""
+    user = unique("self-refresh")
+    with raw(live.ws_url) as client:
+        expires = int(time.time()) + 60
+        connect_as(client, user, exp=expires)
+        client.send({"refresh": {"token": jwt({"sub": user, "exp": expires + 60})}})
+        return client.until_closed()
+
+
 TRIGGERS: tuple[Trigger, ...] = (
+    Trigger("disconnect.3004.refresh-proxy-bad-info", 3004, _refresh_proxy_bad_info, on="refreshing"),
     Trigger("disconnect.3005.api-refresh-expired", 3005, _expired_by_api),
     Trigger("disconnect.3005.token-expired", 3005, _expired_token),
     Trigger("disconnect.3006.server-side-subscription-expired", 3006, _subscription_expired),
     Trigger("disconnect.3008.slow", 3008, _slow, on="limits"),
+    Trigger("disconnect.3010.refresh-with-other-subs", 3010, _refresh_with_other_subs),
     Trigger("disconnect.3012.no-pong", 3012, _no_pong),
     Trigger("disconnect.3500.malformed-token", 3500, _bad_token),
     Trigger("disconnect.3501.no-credentials", 3501, _no_credentials, on="limits"),
     Trigger("disconnect.3501.command-before-connect", 3501, _command_before_connect),
     Trigger("disconnect.3501.not-json", 3501, _not_json),
+    Trigger("disconnect.3501.client-refresh-with-refresh-proxy", 3501, _client_refresh, on="refreshing"),
     Trigger("disconnect.3502.never-connects", 3502, _never_connects),
     Trigger("disconnect.3503.api-disconnect", 3503, _api_disconnect(None)),
     Trigger("disconnect.3504.user-connection-limit", 3504, _connection_limit, on="limits"),

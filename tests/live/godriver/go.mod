@@ -2,8 +2,9 @@ module centrifugo-protocol/tests/live/godriver
 
 go 1.26
 
+require github.com/centrifugal/centrifuge-go v0.12.1
+
 require (
-	github.com/centrifugal/centrifuge-go v0.12.1 // indirect
 	github.com/centrifugal/protocol v0.21.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/josharian/intern v1.0.0 // indirect
