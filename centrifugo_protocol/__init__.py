@@ -41,6 +41,7 @@ from ._ranges import (
 if TYPE_CHECKING:
     from . import api, classify, events, proxy, wire
     from ._api_codes import ApiErrorCode, UnknownApiErrorCode
+    from ._causes import CAUSES_MEASURED_ON, Cause, CauseKind, Sender, Untriggerable
     from ._client_codes import (
         ClientErrorCode,
         ConnectingCode,
@@ -61,6 +62,7 @@ __all__ = [
     "APP_ERROR_CODES",
     "APP_RECONNECT_DISCONNECT_CODES",
     "APP_TERMINAL_DISCONNECT_CODES",
+    "CAUSES_MEASURED_ON",
     "CLIENT_SIDE_ERROR_CODES",
     "MAX_CLOSE_REASON_BYTES",
     "MAX_CODE",
@@ -72,12 +74,15 @@ __all__ = [
     "TRANSPORT_CLOSE_CODES",
     "UNSUBSCRIBE_CODES",
     "ApiErrorCode",
+    "Cause",
+    "CauseKind",
     "ClientErrorCode",
     "Code",
     "ConnectingCode",
     "DisconnectCode",
     "DisconnectedCode",
     "ErrorCode",
+    "Sender",
     "SubscribingCode",
     "UnknownApiErrorCode",
     "UnknownClientErrorCode",
@@ -90,6 +95,7 @@ __all__ = [
     "UnknownUnsubscribedCode",
     "UnsubscribeCode",
     "UnsubscribedCode",
+    "Untriggerable",
     "__version__",
     "api",
     "classify",
@@ -107,6 +113,11 @@ _LAZY_NAMES: dict[str, str] = {
     "Code": "events",
     "ApiErrorCode": "_api_codes",
     "UnknownApiErrorCode": "_api_codes",
+    "CAUSES_MEASURED_ON": "_causes",
+    "Cause": "_causes",
+    "CauseKind": "_causes",
+    "Sender": "_causes",
+    "Untriggerable": "_causes",
     "ClientErrorCode": "_client_codes",
     "ConnectingCode": "_client_codes",
     "DisconnectedCode": "_client_codes",

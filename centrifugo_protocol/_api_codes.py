@@ -20,6 +20,8 @@ from ._codes import MessageCodeEnum, _Unknown, row, unknown_of  # pyright: ignor
 if TYPE_CHECKING:
     from http import HTTPStatus
 
+    from ._causes import Cause
+
 __all__ = ["ApiErrorCode", "UnknownApiErrorCode"]
 
 
@@ -103,6 +105,13 @@ class ApiErrorCode(MessageCodeEnum):
             "\"concurrent pagination\".)",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 @final

@@ -36,6 +36,9 @@ from typing import TYPE_CHECKING, final
 from ._codes import CodeEnum, ReasonCodeEnum, _Unknown, row, unknown_of  # pyright: ignore[reportPrivateUsage]
 from ._ranges import CLIENT_SIDE_ERROR_CODES
 
+if TYPE_CHECKING:
+    from ._causes import Cause
+
 __all__ = [
     "ClientErrorCode",
     "ConnectingCode",
@@ -88,6 +91,13 @@ class ConnectingCode(ReasonCodeEnum):
     )
     # fmt: on
 
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
+
 
 @unique
 class DisconnectedCode(ReasonCodeEnum):
@@ -121,6 +131,13 @@ class DisconnectedCode(ReasonCodeEnum):
     )
     # fmt: on
 
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
+
 
 @unique
 class SubscribingCode(ReasonCodeEnum):
@@ -144,6 +161,13 @@ class SubscribingCode(ReasonCodeEnum):
             "once the client is connected.",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 @unique
@@ -172,6 +196,13 @@ class UnsubscribedCode(ReasonCodeEnum):
         description="The client was closed, so the subscription ended with it.",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 @unique

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
+    from ._causes import Cause
+
 __all__ = [
     "DisconnectCode",
     "ErrorCode",
@@ -431,6 +433,13 @@ class ErrorCode(MessageCodeEnum):
     )
     # fmt: on
 
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
+
 
 @unique
 class UnsubscribeCode(ReasonCodeEnum):
@@ -478,6 +487,13 @@ class UnsubscribeCode(ReasonCodeEnum):
             "subscribes again from scratch.",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 @unique
@@ -612,6 +628,13 @@ class DisconnectCode(ReasonCodeEnum):
         description="The client caused too many errors and the server gave up on it. The client stops.",
     )
     # fmt: on
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The situations that send this code, most common first (see :class:`Cause`)."""
+        from ._causes import causes_of
+
+        return causes_of(self)
 
 
 def _consequence(reconnects: bool) -> str:

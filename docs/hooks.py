@@ -14,7 +14,8 @@ the data that the tests check, so the site cannot drift from them:
   ``centrifugo_protocol._cli.markdown()`` (the same text as
   ``python -m centrifugo_protocol --markdown``);
 * ``sdk-differences``: where the real SDKs part from the package, from
-  ``tests/conformance/differences.py``'s ``markdown()``.
+  ``tests/conformance/differences.py``'s ``markdown()``;
+* ``causes``: why each code is sent, from ``centrifugo_protocol._causes.markdown()``.
 
 Each part is produced by a fresh interpreter with the repository root first on
 ``sys.path``, so ``mkdocs serve`` shows the code as it is now, never a module that
@@ -46,6 +47,7 @@ MARKER = re.compile(r"<!-- (?:generated: [a-z0-9-]+|/generated) -->")
 PARTS: dict[str, tuple[str, str]] = {
     "codes": ("centrifugo_protocol._cli", "centrifugo_protocol/_cli.py"),
     "sdk-differences": ("tests.conformance.differences", "tests/conformance/differences.py"),
+    "causes": ("centrifugo_protocol._causes", "centrifugo_protocol/_causes.py"),
 }
 
 
