@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 from . import __version__, classify, events
 from ._api_codes import ApiErrorCode
+from ._causes import records as cause_records
+from ._causes import sent_when
 from ._client_codes import (
     ClientErrorCode,
     ConnectingCode,
@@ -35,6 +37,7 @@ from ._client_codes import (
     UnsubscribedCode,
 )
 from ._codes import (
+    CodeEnum,
     DisconnectCode,
     ErrorCode,
     UnknownDisconnectCode,
@@ -65,7 +68,9 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 #: A JSON value as the command prints it.
-Json: TypeAlias = str | int | bool | None
+#: A cause, as ``--json`` prints it (see :func:`._causes.record`).
+CauseRecord: TypeAlias = dict[str, str | None]
+Json: TypeAlias = str | int | bool | list[CauseRecord] | None
 Record: TypeAlias = dict[str, Json]
 #: A member of any family the command explains.
 Member: TypeAlias = (
@@ -663,6 +668,48 @@ def _title(record: Record) -> str:
     return f"{record['code']}  {title}  ({kind})"
 
 
+#: The families whose members say when they are sent, by a record's family name.
+_CAUSE_FAMILIES: Final[dict[str, type[CodeEnum]]] = {
+    "connecting": ConnectingCode,
+    "disconnected": DisconnectedCode,
+    "subscribing": SubscribingCode,
+    "unsubscribed": UnsubscribedCode,
+    "client_error": ClientErrorCode,
+    "error": ErrorCode,
+    "unsubscribe": UnsubscribeCode,
+    "disconnect": DisconnectCode,
+    "api_error": ApiErrorCode,
+}
+
+
+def _member_of(record: Record) -> CodeEnum | None:
+    """The member a record explains, or None for an unknown code or a close code."""
+    family, name = _CAUSE_FAMILIES.get(str(record["family"])), record["name"]
+    return family[name] if family is not None and isinstance(name, str) else None
+
+
+def _with_causes(record: Record) -> Record:
+    """``record`` with its member's causes: a list in every family that has members,
+    empty for a code no one listed (a close code belongs to no such family)."""
+    if str(record["family"]) not in _CAUSE_FAMILIES:
+        return record
+    member = _member_of(record)
+    return {**record, "causes": [] if member is None else cause_records(member)}
+
+
+def _sent_when(member: CodeEnum) -> list[str]:
+    """The "sent when" lines of ``member``, indented under its explanation and wrapped."""
+    lines: list[str] = []
+    for line in sent_when(member):
+        if line.startswith("- "):
+            lines += wrap(line[2:], "    ", first="  - ")
+        elif line.startswith("  "):
+            lines += wrap(line.strip(), "      ", first="    ")
+        else:
+            lines += wrap(line, "  ")
+    return lines
+
+
 def _text(record: Record) -> list[str]:
     lines = [_title(record)]
     for key in _FLAG_KEYS:
@@ -689,6 +736,9 @@ def _text(record: Record) -> list[str]:
     # the action adds something.
     if action.rstrip(".").lower() not in description.lower():
         lines += wrap(action, "     ", first="  -> ")
+    member = _member_of(record)
+    if member is not None:
+        lines += _sent_when(member)
     return lines
 
 
@@ -800,11 +850,11 @@ def _run(argv: Sequence[str] | None, prog: str | None) -> int:
         if event is not None:
             parser.error("--event reads the CODEs it is given: give at least one CODE")
         if args.json:
-            write(json.dumps(list(_every_known_code()), indent=2) + "\n")
+            write(json.dumps([_with_causes(record) for record in _every_known_code()], indent=2) + "\n")
             return 0
         parser.error("give at least one CODE (or --json / --markdown for every code)")
     try:
-        records = [record for text in texts for record in _argument_records(text, event)]
+        records = [_with_causes(record) for text in texts for record in _argument_records(text, event)]
     except _BadArgument as bad:
         parser.error(f"argument CODE: {bad}")
     if args.json:

@@ -9,7 +9,7 @@ import runpy
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 from centrifugo_protocol._cli import main
 
 from . import spec
+
+if TYPE_CHECKING:
+    from centrifugo_protocol._codes import CodeEnum
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -249,12 +252,13 @@ def test_json_without_codes_lists_every_known_code(capsys: pytest.CaptureFixture
 def test_json_keys_per_family(capsys: pytest.CaptureFixture[str]) -> None:
     keys = {r["family"]: set(r) for r in run_json(capsys, "104", "1006", "2500", "3012", "3")}
     common = {"family", "code", "name", "description", "action"}
-    assert keys["error"] == common | {"message", "temporary"}
-    assert keys["api_error"] == common | {"message", "http_status", "grpc_status"}
-    assert keys["unsubscribe"] == common | {"reason", "resubscribe"}
-    assert keys["disconnect"] == common | {"reason", "reconnect"}
+    # A member's record says when it is sent; a close code is no member, so it has none.
+    assert keys["error"] == common | {"message", "temporary", "causes"}
+    assert keys["api_error"] == common | {"message", "http_status", "grpc_status", "causes"}
+    assert keys["unsubscribe"] == common | {"reason", "resubscribe", "causes"}
+    assert keys["disconnect"] == common | {"reason", "reconnect", "causes"}
     assert keys["close"] == common | {"reason", "reconnect"}
-    assert keys["client_error"] == common | {"sdk"}
+    assert keys["client_error"] == common | {"sdk", "causes"}
 
 
 def test_markdown_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
@@ -419,8 +423,29 @@ def _fill(text: str, indent: str = "  ", first: str | None = None) -> str:
     return textwrap.fill(text, 80, initial_indent=first or indent, subsequent_indent=indent, break_on_hyphens=False)
 
 
+def _sent(member: CodeEnum) -> str:
+    """The "sent when" lines under a member's explanation (a second implementation),
+    with the newline that joins them to the lines above; "" without causes."""
+    from centrifugo_protocol import _causes
+
+    if not _causes.causes_of(member):
+        return ""
+    lines = ["  sent when (measured on Centrifugo v6.9.1):"]
+    note = _causes.no_builtin_sender(member)
+    if note is not None:
+        lines.append(_fill(note))
+    for cause in _causes.causes_of(member):
+        lines.append(_fill(f"{cause.situation} [{cause.kind.value}: {cause.involves}]", "    ", first="  - "))
+        if cause.fix is not None:
+            lines.append(_fill(f"fix: {cause.fix}", "      ", first="    "))
+        if cause.untriggerable is not None:
+            lines.append(_fill(f"not provable live: {cause.untriggerable.text}", "      ", first="    "))
+    return "\n" + "\n".join(lines)
+
+
 def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
     from centrifugo_protocol import (
+        ApiErrorCode,
         ClientErrorCode,
         ConnectingCode,
         DisconnectCode,
@@ -436,32 +461,32 @@ def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
   message: "internal server error"
   temporary: yes
 {_fill(ErrorCode.INTERNAL.description)}
-  -> On connect, the client reconnects; on subscribe, the client resubscribes.
+  -> On connect, the client reconnects; on subscribe, the client resubscribes.{_sent(ErrorCode.INTERNAL)}
 
 100  ApiErrorCode.INTERNAL  (server HTTP/gRPC API error)
   message: "internal server error"
   http_status: 500
   grpc_status: "INTERNAL"
   The server failed while handling the API call; trying again later may work.
-  -> A server API reply; in transport error mode HTTP 500, gRPC INTERNAL.
+  -> A server API reply; in transport error mode HTTP 500, gRPC INTERNAL.{_sent(ApiErrorCode.INTERNAL)}
 
 3  ConnectingCode.SUBSCRIBE_TIMEOUT  (SDK connecting event)
   reason: "subscribe timeout"
-{_fill(ConnectingCode.SUBSCRIBE_TIMEOUT.description)}
+{_fill(ConnectingCode.SUBSCRIBE_TIMEOUT.description)}{_sent(ConnectingCode.SUBSCRIBE_TIMEOUT)}
 
 3  DisconnectedCode.MESSAGE_SIZE_LIMIT  (SDK disconnected event)
   reason: "message size limit exceeded"
-{_fill(DisconnectedCode.MESSAGE_SIZE_LIMIT.description)}
+{_fill(DisconnectedCode.MESSAGE_SIZE_LIMIT.description)}{_sent(DisconnectedCode.MESSAGE_SIZE_LIMIT)}
 
 3  ClientErrorCode.CLIENT_DISCONNECTED  (SDK error event)
 {_fill(ClientErrorCode.CLIENT_DISCONNECTED.description)}
-  -> Reported by an SDK itself in an error event; the server never sends it.
+  -> Reported by an SDK itself in an error event; the server never sends it.{_sent(ClientErrorCode.CLIENT_DISCONNECTED)}
 
 2000  UnsubscribeCode.SERVER  (unsubscribe push)
   reason: "server unsubscribe"
   resubscribe: no
 {_fill(UnsubscribeCode.SERVER.description)}
-  -> The client ends the subscription.
+  -> The client ends the subscription.{_sent(UnsubscribeCode.SERVER)}
 
 2000  close code, not a listed code  (WebSocket close frame)
   reason: "transport closed"
@@ -473,7 +498,7 @@ def test_text_output_in_full(capsys: pytest.CaptureFixture[str]) -> None:
 3000  DisconnectCode.CONNECTION_CLOSED  (disconnect push or close frame)
   reason: "connection closed"
   reconnect: yes
-{_fill(DisconnectCode.CONNECTION_CLOSED.description)}
+{_fill(DisconnectCode.CONNECTION_CLOSED.description)}{_sent(DisconnectCode.CONNECTION_CLOSED)}
 
 4501  DisconnectCode, not a listed code  (disconnect push or close frame)
   reconnect: no
@@ -656,3 +681,23 @@ def test_markdown_is_the_reviewed_reference(capsys: pytest.CaptureFixture[str]) 
     if os.environ.get("CENTRIFUGO_UPDATE_GOLDEN") == "1":
         GOLDEN_TABLES.write_text(out, encoding="utf-8")
     assert out == GOLDEN_TABLES.read_text(encoding="utf-8")
+
+
+def test_json_gives_each_members_causes(capsys: pytest.CaptureFixture[str]) -> None:
+    from centrifugo_protocol import DisconnectCode
+
+    (record,) = run_json(capsys, "3501")
+    causes = record["causes"]
+    assert [cause["id"] for cause in causes] == [cause.id for cause in DisconnectCode.BAD_REQUEST.causes]
+    assert causes[0]["id"] == "disconnect.3501.no-credentials"  # the usual 3501 comes first
+    for cause in causes:
+        assert set(cause) == {"id", "situation", "kind", "involves", "fix", "sender", "untriggerable"}
+        assert cause["sender"] == "client" or cause["untriggerable"] is None
+
+
+def test_text_says_when_a_member_is_sent(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["3501", "4501"]) == 0
+    first, unknown = capsys.readouterr().out.split("\n\n")
+    assert "  sent when (measured on Centrifugo v6.9.1):\n  - A client connected with no token" in first
+    assert "    fix: Add the namespace to channel.namespaces" in first
+    assert "sent when" not in unknown  # a custom code has no causes the package could know
