@@ -398,10 +398,13 @@ def markdown() -> str:
 
 def _run(argv: Sequence[str] | None, prog: str | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["metrics"]:
+    from ._command import subcommand_arguments
+
+    metrics_arguments = subcommand_arguments(arguments, "metrics", ("--json",))
+    if metrics_arguments is not None:
         from . import _metrics
 
-        return _metrics.main(arguments[1:], prog or _PROG)
+        return _metrics.main(metrics_arguments, prog or _PROG)
     args = _build_parser(prog).parse_args(arguments)
     codes: list[int] = args.codes
     if args.markdown:

@@ -23,7 +23,7 @@ from . import classify
 from ._ranges import MAX_CODE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -35,6 +35,7 @@ __all__ = [
     "client_words",
     "code_of",
     "span",
+    "subcommand_arguments",
     "subscription_words",
     "write",
 ]
@@ -143,3 +144,21 @@ def write(text: str) -> None:
 def write_lines(lines: Iterable[str]) -> None:
     """Write each of ``lines`` followed by a newline, in one :func:`write`."""
     write("".join(f"{line}\n" for line in lines))
+
+
+# --- Subcommands --------------------------------------------------------------------------
+
+
+def subcommand_arguments(arguments: Sequence[str], name: str, leading_flags: Iterable[str]) -> list[str] | None:
+    """The arguments for subcommand ``name`` when ``arguments`` run it, else ``None``.
+
+    The subcommand is the first argument, or comes after flags of its own that
+    people also write first (``--json metrics page.prom``); those are passed on.
+    """
+    flags = frozenset(leading_flags)
+    for index, argument in enumerate(arguments):
+        if argument == name:
+            return [*arguments[:index], *arguments[index + 1 :]]
+        if argument not in flags:
+            return None
+    return None
