@@ -12,8 +12,9 @@ is the metrics namespace, ``centrifugo`` for Centrifugo itself):
   ``error`` being an :class:`~centrifugo_protocol.ApiErrorCode` or the stage that
   failed (``read_body``, ``unmarshal``, ``marshal``).
 
-:func:`read` reads the pages of one or more nodes (URLs, files or ``-``) and
-:func:`read_text` a page held in memory; both return a :class:`Report` of typed
+:func:`read` reads the pages of one or more nodes (URLs, files or ``-``),
+:func:`read_text` a page held in memory and :func:`read_prometheus` the counters
+Prometheus scraped from every node, over a window; all three return a :class:`Report` of typed
 :class:`Row` values, which ``centrifugo-codes metrics`` prints (``--json`` is
 :meth:`Report.to_json`). An alerting script can use it directly::
 
@@ -49,6 +50,7 @@ Every problem with a source raises :class:`MetricsError`, whose message is one l
 from __future__ import annotations
 
 import io
+import math
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -76,6 +78,7 @@ __all__ = [
     "Report",
     "Row",
     "read",
+    "read_prometheus",
     "read_text",
 ]
 
@@ -150,3 +153,45 @@ def read_text(page: str, *, source: str = "<text>", namespace: str | None = None
     options = _options(DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES)
     found = parse_stream(io.StringIO(page), namespaces, options, source)
     return build([NodeCounts(source, None, found.namespace, False, found.series)])
+
+
+def read_prometheus(
+    url: str,
+    *,
+    since: str | None = None,
+    namespace: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    at: float | None = None,
+) -> Report:
+    """Report the codes Prometheus (at ``url``, its HTTP API's base) scraped from every node.
+
+    One node per ``instance`` label. Without ``since`` the counts are each series'
+    latest value; with a Prometheus duration (``"5m"``, ``"1h30m"``) they are the
+    exact increases over the window that ends at ``at`` (a Unix time, default now),
+    summed over nodes, with counter resets handled. ``timeout`` bounds each query as
+    a whole and ``max_bytes`` each answer.
+
+    Raises :class:`MetricsError` when Prometheus cannot be reached, refuses a query,
+    answers something else than asked, or holds no Centrifugo series; ``ValueError``
+    for bad arguments.
+    """
+    from ._prometheus import duration_seconds, query_nodes
+
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(f"url must be an http:// or https:// URL, not {url!r:.100}")
+    seconds = None if since is None else duration_seconds(since)
+    namespaces = _namespaces(namespace)
+    options = _options(timeout, max_bytes)
+    if at is not None and (type(at) not in (int, float) or not math.isfinite(at)):
+        raise ValueError(f"at must be a Unix time, not {at!r:.100}")
+    nodes = query_nodes(
+        url,
+        since=seconds,
+        since_text=since,
+        namespaces=namespaces,
+        timeout=options.timeout,
+        max_bytes=options.max_bytes,
+        at=at,
+    )
+    return build(nodes)

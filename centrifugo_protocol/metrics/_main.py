@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Final
 
 from .._codes import DisconnectCode, ErrorCode, UnsubscribeCode
 from .._command import EXIT_BAD_INPUT, Parser, write
-from . import MAX_TIMEOUT, NAMESPACE_SYNTAX, MetricsError, read
+from . import MAX_TIMEOUT, NAMESPACE_SYNTAX, MetricsError, Report, read, read_prometheus
+from ._prometheus import DURATION_SYNTAX
 from ._render import text_report
 from ._report import FREQUENT_PERCENT
 from ._sources import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
@@ -41,6 +42,11 @@ A SOURCE is a file, - for standard input, or an http:// or https:// URL of a
 time between the two pages. Give it once per SOURCE, in the same order (OLD is
 a file saved earlier, e.g. with curl, or - or a URL). A node whose counters went
 down restarted in between; the report says so and counts it from the restart.
+
+--prometheus URL asks Prometheus (URL is its base, e.g. http://localhost:9090)
+for every node it scrapes, one node per instance label, summed. --since 5m then
+gives the exact increase over the last 5 minutes, counter resets included.
+--timeout bounds each query as a whole, --max-bytes each answer.
 
 Notes: codes that point at a cause get a note. Slow clients ({DisconnectCode.SLOW}),
 missed pongs ({DisconnectCode.NO_PONG}) and rate limits ({ErrorCode.TOO_MANY_REQUESTS}, \
@@ -97,13 +103,19 @@ def _build_parser(prog: str) -> Parser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("sources", nargs="+", metavar="SOURCE", help="a metrics page: file, - (stdin) or URL")
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="a metrics page: file, - (stdin) or URL")
+    parser.add_argument(
+        "--prometheus",
+        metavar="URL",
+        help="ask the Prometheus server at URL (its HTTP API) instead of reading pages",
+    )
     parser.add_argument(
         "--since",
         action="append",
         default=[],
         metavar="OLD",
-        help="an earlier page of the matching SOURCE; once per SOURCE, same order",
+        help="an earlier page of the matching SOURCE; once per SOURCE, same order. "
+        "With --prometheus: a window such as 5m or 1h30m",
     )
     parser.add_argument(
         "--namespace",
@@ -140,6 +152,11 @@ def main(argv: Sequence[str], prog: str) -> int:
     args = parser.parse_args(argv)
     sources: list[str] = args.sources
     since: list[str] = args.since
+    prometheus: str | None = args.prometheus
+    if prometheus is not None:
+        return _from_prometheus(parser, args, prometheus)
+    if not sources:
+        parser.error("give at least one SOURCE, or --prometheus URL")
     if since and len(since) != len(sources):
         parser.error(f"give --since once per SOURCE, in the same order ({len(since)} for {len(sources)})")
     if [*sources, *since].count("-") > 1:
@@ -149,12 +166,43 @@ def main(argv: Sequence[str], prog: str) -> int:
             sources, since=since or None, namespace=args.namespace, timeout=args.timeout, max_bytes=args.max_bytes
         )
     except MetricsError as error:
-        stream = sys.stderr
-        if stream is not None:
-            stream.write(f"{parser.prog}: error: {error}\n")
-        return EXIT_BAD_INPUT
-    if args.json:
+        return _bad(parser, error)
+    return _print(report, json_output=args.json)
+
+
+def _print(report: Report, *, json_output: bool) -> int:
+    if json_output:
         write(json.dumps(report.to_json(), indent=2) + "\n")
     else:
         write(text_report(report))
     return 0
+
+
+def _from_prometheus(parser: Parser, args: argparse.Namespace, url: str) -> int:
+    sources: list[str] = args.sources
+    since: list[str] = args.since
+    if sources:
+        parser.error("give either SOURCEs or --prometheus, not both")
+    if len(since) > 1:
+        parser.error("with --prometheus, give --since once, as a window such as 5m")
+    if not url.lower().startswith(("http://", "https://")):
+        parser.error(f"--prometheus: {_quoted(url)} is not an http:// or https:// URL")
+    window = since[0] if since else None
+    if window is not None and DURATION_SYNTAX.fullmatch(window) is None:
+        parser.error(f"--since: {_quoted(window)} is not a window such as 90s, 5m, 1h30m or 250ms")
+    try:
+        report = read_prometheus(
+            url, since=window, namespace=args.namespace, timeout=args.timeout, max_bytes=args.max_bytes
+        )
+    except ValueError as error:  # a window beyond a year
+        parser.error(f"--since: {error}")
+    except MetricsError as error:
+        return _bad(parser, error)
+    return _print(report, json_output=args.json)
+
+
+def _bad(parser: Parser, error: MetricsError) -> int:
+    stream = sys.stderr
+    if stream is not None:
+        stream.write(f"{parser.prog}: error: {error}\n")
+    return EXIT_BAD_INPUT

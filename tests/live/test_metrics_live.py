@@ -15,13 +15,16 @@ said where they arise.
 from __future__ import annotations
 
 import json
+import shutil
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,18 @@ import pytest
 from centrifugo_protocol import metrics
 
 from .conftest import start_server
-from .harness import API_KEY, RECV_TIMEOUT, Centrifugo, RawClient, jwt, raw
+from .harness import (
+    API_KEY,
+    RECV_TIMEOUT,
+    START_TIMEOUT,
+    Centrifugo,
+    RawClient,
+    SetupError,
+    base_config,
+    free_port,
+    jwt,
+    raw,
+)
 
 #: A frame larger than the server's default websocket.message_size_limit (65536).
 _TOO_LARGE: bytes = b"x" * (65536 + 1024)
@@ -310,3 +324,222 @@ def test_the_v6_9_1_sample_page_matches_the_real_one(node: Centrifugo, triggered
 
     for metric in _FAMILY_METRICS:
         assert shape(sample, metric) == shape(real, metric), metric
+
+
+# --- A cluster: two nodes on a Redis broker, scraped by a real Prometheus ----------------------
+
+#: The Debian packages the cluster test runs, as CI installs them (Debian 12 bookworm).
+DEBIAN_PACKAGES = {"redis-server": "5:7.0.15-1~deb12u10", "prometheus": "2.42.0+ds-5+deb12u1"}
+#: How long Prometheus may take to scrape what the nodes counted (it scrapes every second).
+_SCRAPED_WITHIN = 30.0
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None)
+    if found is None:
+        pytest.fail(
+            f"{name} is needed by the cluster test: apt-get install -y {name}={DEBIAN_PACKAGES[name]}", pytrace=False
+        )
+    return found
+
+
+def _wait_for(check: Callable[[], bool], what: str, timeout: float = START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"{what} within {timeout:.0f} s", pytrace=False)
+
+
+@dataclass
+class Cluster:
+    nodes: list[Centrifugo]
+    prometheus: str
+
+
+@pytest.fixture(scope="module")
+def cluster(backend_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    folder = tmp_path_factory.mktemp("cluster")
+    processes: list[subprocess.Popen[bytes]] = []
+    nodes: list[Centrifugo] = []
+    try:
+        redis_port = free_port()
+        processes.append(
+            subprocess.Popen(
+                [_tool("redis-server"), "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", str(folder)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )  # fmt: skip
+
+        def redis_answers() -> bool:
+            with socket.create_connection(("127.0.0.1", redis_port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+
+        _wait_for(redis_answers, "redis-server did not answer PING")
+        for name in ("a", "b"):
+            config = base_config(free_port(), backend_url)
+            config["engine"] = {
+                "type": "redis",
+                "redis": {"address": [f"redis://127.0.0.1:{redis_port}"], "prefix": "metrics-live"},
+            }
+            nodes.append(start_server_with(config, f"cluster-{name}"))
+        prometheus_port = free_port()
+        targets = ", ".join(f"'127.0.0.1:{node.port}'" for node in nodes)
+        (folder / "prometheus.yml").write_text(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+            f"scrape_configs:\n  - job_name: centrifugo\n    static_configs:\n      - targets: [{targets}]\n"
+        )
+        with (folder / "prometheus.log").open("wb") as log:
+            processes.append(
+                subprocess.Popen(
+                    [_tool("prometheus"), f"--config.file={folder / 'prometheus.yml'}",
+                     f"--storage.tsdb.path={folder / 'tsdb'}", f"--web.listen-address=127.0.0.1:{prometheus_port}"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
+            )  # fmt: skip
+        base = f"http://127.0.0.1:{prometheus_port}"
+
+        def ready() -> bool:
+            with urllib.request.urlopen(f"{base}/-/ready", timeout=1) as answer:
+                return int(answer.status) == 200
+
+        _wait_for(ready, "prometheus was not ready")
+        yield Cluster(nodes, base)
+    finally:
+        for node in nodes:
+            node.stop()
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def start_server_with(config: dict[str, Any], name: str) -> Centrifugo:
+    try:
+        return Centrifugo.start(config, name=name)
+    except SetupError as error:
+        pytest.fail(f"live server setup: {error}", pytrace=False)
+
+
+def _pages(cluster: Cluster, folder: Path, tag: str) -> list[str]:
+    paths: list[str] = []
+    for number, node in enumerate(cluster.nodes):
+        path = folder / f"{tag}-{number}.prom"
+        path.write_text(node.metrics(), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _families(report: metrics.Report) -> list[Any]:
+    families = report.to_json()["families"]
+    assert isinstance(families, list)
+    return list(families)
+
+
+def _scraped(cluster: Cluster, folder: Path, tag: str) -> list[str]:
+    """The nodes' pages, once Prometheus holds the same counts (it scrapes every second)."""
+    pages = _pages(cluster, folder, tag)
+    expected = _families(metrics.read(pages))
+
+    def same() -> bool:
+        try:
+            return _families(metrics.read_prometheus(cluster.prometheus)) == expected
+        except metrics.MetricsError:  # before the first scrape: no series yet
+            return False
+
+    _wait_for(same, "Prometheus did not hold the nodes' counts", _SCRAPED_WITHIN)
+    return pages
+
+
+def _phase_one(cluster: Cluster) -> None:
+    a, b = cluster.nodes
+    with raw(a.ws_url) as client:
+        assert "connect" in client.reply(client.send({"connect": {"token": jwt({"sub": "c-one"})}}))
+        for _ in range(3):
+            assert _error_code(client, {"subscribe": {"channel": "closed:a"}}) == 103
+    with raw(b.ws_url) as client:
+        assert "connect" in client.reply(client.send({"connect": {"token": jwt({"sub": "c-two"})}}))
+        for _ in range(2):
+            assert _error_code(client, {"subscribe": {"channel": "nope:x"}}) == 102
+    assert _api_error(a, "publish", {"channel": "nope:x", "data": {}}) == 102
+    assert _api_error(b, "publish", {"channel": "", "data": {}}) == 107
+
+
+def _phase_two(cluster: Cluster) -> None:
+    """An API call to node a reaches clients on node b, through Redis."""
+    a, b = cluster.nodes
+    subscriber = _connected(b, "c-far")
+    assert "subscribe" in subscriber.reply(subscriber.send({"subscribe": {"channel": "c-room"}}))
+    assert a.api("unsubscribe", {"user": "c-far", "channel": "c-room"}).status == 200
+    assert subscriber.push("unsubscribe")["unsubscribe"]["code"] == 2000
+    assert a.api("disconnect", {"user": "c-far", "disconnect": {"code": 4502, "reason": "far"}}).status == 200
+    found = subscriber.until_closed()
+    assert (found.frame, found.code) == (True, 4502), found
+    subscriber.close()
+    with raw(a.ws_url) as client:
+        assert "connect" in client.reply(client.send({"connect": {"token": jwt({"sub": "c-three"})}}))
+        assert _error_code(client, {"history": {"channel": "plain"}}) == 108
+    assert _api_error(b, "history", {"channel": "plain", "limit": 1}) == 108
+
+
+def test_prometheus_sums_the_nodes_and_counts_a_window(cluster: Cluster, tmp_path: Path) -> None:
+    _phase_one(cluster)
+    before = _scraped(cluster, tmp_path, "before")
+    report = metrics.read_prometheus(cluster.prometheus)
+    assert sorted(node.source for node in report.nodes) == sorted(f"127.0.0.1:{n.port}" for n in cluster.nodes)
+    assert report.family(metrics.Family.REPLY_ERRORS).count(103) == 3
+    assert report.family(metrics.Family.REPLY_ERRORS).count(102) == 2
+    assert _by_code(report.family(metrics.Family.API_ERRORS)) == {102: 1, 107: 1}
+    window_start = time.time()  # after Prometheus scraped phase one, before phase two
+    time.sleep(1.5)
+    _phase_two(cluster)
+    after = _scraped(cluster, tmp_path, "after")
+    end = time.time()
+    window = f"{round((end - window_start) * 1000)}ms"
+    over = metrics.read_prometheus(cluster.prometheus, since=window, at=end)
+    assert _families(over) == _families(metrics.read(after, since=before))
+    assert _by_code(over.family(metrics.Family.UNSUBSCRIBES)) == {2000: 1}
+    assert _by_code(over.family(metrics.Family.DISCONNECTS)) == {4502: 1}
+    assert _by_code(over.family(metrics.Family.CLOSES)) == {4502: 1}
+    assert _by_code(over.family(metrics.Family.REPLY_ERRORS)) == {108: 1}
+    assert _by_code(over.family(metrics.Family.API_ERRORS)) == {108: 1}
+    # The 2000 and the 4502 were counted by node b, where the client was, though the
+    # API call went to node a.
+    far = next(node for node in over.nodes if node.source.endswith(f":{cluster.nodes[1].port}"))
+    assert far.totals[metrics.Family.DISCONNECTS] == 1 and far.totals[metrics.Family.UNSUBSCRIBES] == 1
+    # The command gives the same report, as text and as JSON.
+    result = _cli("--json", "--prometheus", cluster.prometheus)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["families"] == _families(metrics.read(after))
+    window = f"{round((time.time() - window_start) * 1000)}ms"
+    text = _cli("--prometheus", cluster.prometheus, "--since", window)
+    assert text.returncode == 0, text.stderr
+    assert (
+        "\n  4502  " in text.stdout
+        and "Server unsubscribes (centrifugo_client_num_server_unsubscribes): 1\n" in text.stdout
+    )
+
+
+def test_prometheus_errors_are_one_line(cluster: Cluster) -> None:
+    del cluster
+    port = free_port()  # nothing listens there
+    result = _cli("--prometheus", f"http://127.0.0.1:{port}")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "cannot reach Prometheus" in result.stderr
+
+
+def test_a_query_refused_and_no_series(cluster: Cluster) -> None:
+    refused = _cli("--prometheus", cluster.prometheus, "--namespace", "nothing_here")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.endswith("Prometheus holds no Centrifugo series (nothing_here_* counters of the report)\n")
