@@ -987,7 +987,7 @@ def test_good_option_values(capsys: pytest.CaptureFixture[str], in_samples: None
 
 
 def test_no_source_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert usage_error(capsys) == "the following arguments are required: SOURCE"
+    assert usage_error(capsys) == "give at least one SOURCE, or --prometheus URL"
 
 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:

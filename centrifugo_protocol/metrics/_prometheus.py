@@ -84,10 +84,8 @@ def _get(url: str, deadline: float, max_bytes: int) -> bytes:
 
         def expire(connection: http.client.HTTPConnection = connection, expired: threading.Event = expired) -> None:
             expired.set()
-            sock = connection.sock
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError, AttributeError):  # AttributeError: not connected yet
+                connection.sock.shutdown(socket.SHUT_RDWR)
 
         watchdog = threading.Timer(left, expire)
         watchdog.daemon = True
@@ -98,11 +96,14 @@ def _get(url: str, deadline: float, max_bytes: int) -> bytes:
                 "GET", f"{path}?{parts.query}" if parts.query else path, headers={"Accept": "application/json"}
             )
             response = connection.getresponse()
+            body = response.read(max_bytes + 1)
+            # A connection the watchdog ended reads as a short answer, not as an error.
+            if expired.is_set():
+                raise TimeoutError
             if response.status in (301, 302, 303, 307, 308):
                 target = response.getheader("Location") or ""
                 url = urllib.parse.urljoin(url, target)
                 continue
-            body = response.read(max_bytes + 1)
             if len(body) > max_bytes:
                 raise MetricsError(f"{printable(url)}: the answer is larger than {max_bytes} bytes (--max-bytes)")
             if response.status != 200 and response.status not in (400, 422, 503):
