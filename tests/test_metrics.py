@@ -475,19 +475,26 @@ def test_other_metrics_are_ignored(capsys: pytest.CaptureFixture[str], tmp_path:
     assert by_code(families(report)["disconnects"]) == {3012: 1}
 
 
-def test_extra_labels_are_summed_and_a_repeated_series_counts_twice(
+def test_extra_labels_are_summed_and_a_repeated_series_is_a_page_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    source = page(
-        tmp_path,
-        'centrifugo_client_num_reply_errors{code="103",method="subscribe",channel_namespace="a",client_name="js"} 2\n'
-        'centrifugo_client_num_reply_errors{code="103",method="subscribe",channel_namespace="b",client_name="go"} 3\n'
-        'centrifugo_client_num_reply_errors{code="0103",method="subscribe",channel_namespace="b",client_name="go"} 1\n'
-        'centrifugo_client_num_reply_errors{code="103",method="subscribe",channel_namespace="a",client_name="js"} 4\n',
-    )
-    report = run(capsys, "--json", source).json()
+    lines = [
+        'centrifugo_client_num_reply_errors{code="103",method="subscribe",channel_namespace="a",client_name="js"} 2\n',
+        'centrifugo_client_num_reply_errors{code="103",method="subscribe",channel_namespace="b",client_name="go"} 3\n',
+        'centrifugo_client_num_reply_errors{code="0103",method="subscribe",channel_namespace="b",client_name="go"} 1\n',
+    ]
+    report = run(capsys, "--json", page(tmp_path, "".join(lines))).json()
     rows = families(report)["reply_errors"]["codes"]
-    assert [(row["code"], row["label"], row["count"]) for row in rows] == [(103, "103", 2 + 3 + 1 + 4)]
+    assert [(row["code"], row["label"], row["count"]) for row in rows] == [(103, "103", 2 + 3 + 1)]
+    # The same series again (in another label order), or as both x and x_total.
+    again = (
+        'centrifugo_client_num_reply_errors{method="subscribe",code="103",client_name="js",channel_namespace="a"} 4\n'
+    )
+    twice = fails(capsys, page(tmp_path, "".join([*lines, again])))
+    assert ": the series centrifugo_client_num_reply_errors{channel_namespace='a',client_name='js'," in twice
+    assert twice.endswith(" is on the page twice (with or without _total)")
+    total = 'centrifugo_client_num_server_disconnects{code="3001"} 1\ncentrifugo_client_num_server_disconnects_total{code="3001"} 1\n'
+    assert "is on the page twice" in fails(capsys, page(tmp_path, total))
 
 
 def test_labels_that_are_no_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -805,10 +812,16 @@ def test_url_errors(capsys: pytest.CaptureFixture[str], server: str) -> None:
 
 def test_url_timeouts(capsys: pytest.CaptureFixture[str], server: str) -> None:
     started = time.monotonic()
-    assert fails(capsys, "--timeout", "0.3", f"{server}/slow") == f"{server}/slow: no answer within 0.3 s (--timeout)"
-    assert fails(capsys, "--timeout", "0.3", f"{server}/stall") == f"{server}/stall: no answer within 0.3 s (--timeout)"
+    assert (
+        fails(capsys, "--timeout", "0.3", f"{server}/slow")
+        == f"{server}/slow: no complete answer within 0.3 s (--timeout)"
+    )
+    assert (
+        fails(capsys, "--timeout", "0.3", f"{server}/stall")
+        == f"{server}/stall: no complete answer within 0.3 s (--timeout)"
+    )
     assert fails(capsys, "--timeout", "0.5", f"{server}/drip") == (
-        f"{server}/drip: no complete answer within the timeout (--timeout)"
+        f"{server}/drip: no complete answer within 0.5 s (--timeout)"
     )
     assert time.monotonic() - started < 4
 
@@ -831,9 +844,9 @@ def test_connect_timeout(capsys: pytest.CaptureFixture[str], monkeypatch: pytest
     def refuse(*args: object, **kwargs: object) -> object:
         raise URLError(TimeoutError("timed out"))
 
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
     assert fails(capsys, "--timeout", "2", "HTTPS://example.invalid/m") == (
-        "HTTPS://example.invalid/m: no answer within 2 s (--timeout)"
+        "HTTPS://example.invalid/m: no complete answer within 2 s (--timeout)"
     )
 
 
@@ -917,14 +930,15 @@ def test_the_old_snapshot_is_read_with_the_new_pages_namespace(
 
 
 def test_a_huge_page(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    line = 'centrifugo_client_num_server_disconnects{code="3012"} 1\n'
-    source = page(tmp_path, line * 100)
-    assert fails(capsys, "--max-bytes", str(len(line) * 100 - 1), source) == (
-        f"{source}: the page is larger than {len(line) * 100 - 1} bytes (--max-bytes)"
+    lines = [f'centrifugo_client_num_server_disconnects{{code="{code}"}} 1\n' for code in range(3000, 3100)]
+    size = len("".join(lines))
+    source = page(tmp_path, "".join(lines))
+    assert fails(capsys, "--max-bytes", str(size - 1), source) == (
+        f"{source}: the page is larger than {size - 1} bytes (--max-bytes)"
     )
     assert by_code(
-        families(run(capsys, "--json", "--max-bytes", str(len(line) * 100), source).json())["disconnects"]
-    ) == {3012: 100}
+        families(run(capsys, "--json", "--max-bytes", str(size), source).json())["disconnects"]
+    ) == dict.fromkeys(range(3000, 3100), 1)
     assert _sources.DEFAULT_MAX_BYTES == 64 * 1024 * 1024
 
 

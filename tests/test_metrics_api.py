@@ -1,3 +1,4 @@
+# pyright: reportPrivateUsage=false
 """The public :mod:`centrifugo_protocol.metrics` API, the server API family, and the command's rough edges.
 
 Expected counts are written out by hand from the pages below. The server API page's
@@ -9,12 +10,17 @@ stage that failed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import http.server
 import json
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -22,7 +28,10 @@ from centrifugo_protocol import ApiErrorCode, DisconnectCode, ErrorCode, Unknown
 from centrifugo_protocol import metrics as m
 from centrifugo_protocol._cli import main as cli_main
 from centrifugo_protocol._command import ClosedOutputError, subcommand_arguments, write_lines
-from centrifugo_protocol.metrics import _main
+from centrifugo_protocol.metrics import _main, _sources
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SAMPLES = Path(__file__).resolve().parent / "metrics_samples"
 PROG = "centrifugo-codes"
@@ -429,3 +438,165 @@ def _environment() -> dict[str, str]:
     import os
 
     return {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
+# --- Hostile sources ------------------------------------------------------------------------
+
+
+class Hostile(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.route()
+
+    def redirect(self, target: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def route(self) -> None:
+        if self.path == "/page":
+            body = b'centrifugo_client_num_server_disconnects{code="3001"} 2\n'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/drip-headers":  # one header line every 0.2 s, for up to 6 s
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for n in range(30):
+                self.wfile.write(f"X-Slow-{n}: 1\r\n".encode())
+                self.wfile.flush()
+                time.sleep(0.2)
+        elif self.path.startswith("/hops/"):  # each hop takes 0.4 s
+            left = int(self.path.removeprefix("/hops/"))
+            time.sleep(0.4)
+            self.redirect("/page" if left == 0 else f"/hops/{left - 1}")
+        elif self.path == "/to-page":
+            self.redirect("/page")
+        elif self.path == "/to-ftp":
+            self.redirect("ftp://127.0.0.1/metrics")
+        elif self.path == "/to-big-port":
+            self.redirect("http://127.0.0.1:83617/metrics")
+        elif self.path == "/to-bad-ipv6":
+            self.redirect("http://[::1/metrics")
+        elif self.path == "/loop":
+            self.redirect("/loop")
+        else:
+            self.send_error(404)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def hostile_url(hostile: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(name, "127.0.0.1")
+    return hostile
+
+
+def test_a_redirect_to_http_is_followed(hostile_url: str) -> None:
+    assert m.read([f"{hostile_url}/to-page"]).family(m.Family.DISCONNECTS).count(3001) == 2
+
+
+def test_dripping_headers_are_bounded_by_the_timeout(capsys: pytest.CaptureFixture[str], hostile_url: str) -> None:
+    started = time.monotonic()
+    assert fails(capsys, "--timeout", "1", f"{hostile_url}/drip-headers") == (
+        f"{hostile_url}/drip-headers: no complete answer within 1 s (--timeout)"
+    )
+    assert time.monotonic() - started < 2.5
+
+
+def test_redirect_hops_share_one_timeout(capsys: pytest.CaptureFixture[str], hostile_url: str) -> None:
+    assert m.read([f"{hostile_url}/hops/1"], timeout=3).family(m.Family.DISCONNECTS).count(3001) == 2
+    started = time.monotonic()
+    message = fails(capsys, "--timeout", "1", f"{hostile_url}/hops/3")  # 4 hops of 0.4 s
+    assert message == f"{hostile_url}/hops/3: no complete answer within 1 s (--timeout)"
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/to-ftp", "redirected to ftp://127.0.0.1/metrics, which is not an http:// or https:// URL"),
+        ("/to-big-port", "not a usable URL (port 83617 is out of range 0-65535)"),
+        ("/to-bad-ipv6", "not a usable URL (Invalid IPv6 URL)"),
+        ("/loop", "more than 3 redirects, or a redirect loop"),
+    ],
+)
+def test_redirects_go_only_where_an_operator_expects(
+    capsys: pytest.CaptureFixture[str], hostile_url: str, path: str, message: str
+) -> None:
+    assert fails(capsys, f"{hostile_url}{path}") == f"{hostile_url}{path}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("http://[::1", "not a usable URL (Invalid IPv6 URL)"),
+        ("http://[foo]/", "not a usable URL"),
+        ("http://127.0.0.1:99999999999999999999/", "not a usable URL (port 99999999999999999999 is out of range"),
+    ],
+)
+def test_broken_urls_are_one_line(capsys: pytest.CaptureFixture[str], source: str, message: str) -> None:
+    assert fails(capsys, source).startswith(f"{source}: {message}")
+
+
+def test_https_to_a_plain_server_is_one_line(capsys: pytest.CaptureFixture[str], hostile_url: str) -> None:
+    source = hostile_url.replace("http://", "https://") + "/page"
+    assert fails(capsys, "--timeout", "3", source).startswith(f"{source}: ")
+
+
+def test_a_line_too_long(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.prom"
+    path.write_text(
+        'centrifugo_node_num_clients 1\ncentrifugo_client_num_server_disconnects{code="' + "9" * 70_000 + '"} 1\n',
+        encoding="utf-8",
+    )
+    assert fails(capsys, str(path)) == f"{path}: line 2 is longer than 65536 characters"
+
+
+def test_too_many_labels(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    labels = ",".join(f'l{n}="v"' for n in range(65))
+    path = tmp_path / "p.prom"
+    path.write_text(f"centrifugo_client_num_server_disconnects{{{labels}}} 1\n", encoding="utf-8")
+    assert fails(capsys, str(path)) == f"{path}: line 1 has more than 64 labels"
+    path.write_text(f"# HELP centrifugo_x {labels}\ncentrifugo_x 1\n", encoding="utf-8")
+    assert run(capsys, str(path))[0] == 0  # a comment is no series
+
+
+def test_a_slow_stdin_is_bounded(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    class Slow:
+        def read1(self, size: int) -> bytes:
+            time.sleep(0.3)
+            return b"# still coming\n"
+
+    class Stdin:
+        buffer = Slow()
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    assert fails(capsys, "--timeout", "0.5", "-") == "stdin: no complete answer within 0.5 s (--timeout)"
+
+
+def test_the_watchdog_ends_a_socket_registered_late() -> None:
+    watch = _sources._Watch(0)
+    assert watch.expired.wait(5)
+    left, right = socket.socketpair()
+    with left, right:
+        watch.register(left)
+        assert left.recv(1) == b""  # shut down: reads end at once
+    watch.stop()

@@ -56,6 +56,11 @@ server errors ({ErrorCode.INTERNAL}, {DisconnectCode.SERVER_ERROR}),
 invalid tokens ({DisconnectCode.INVALID_TOKEN}), terminal codes and codes no table lists are
 noted at any count.
 
+Bounds: --timeout bounds reading each source as a whole (for a URL: connection,
+headers, body and up to 3 redirects, to http:// or https:// only), --max-bytes
+the bytes read from each. A line longer than 65536 characters or a series with
+more than 64 labels is an error, as is a series written twice.
+
 Exit status: 0 with a report; 2 for bad arguments or input (one line on stderr);
 1 when the output cannot be written; 141, quietly, when its reader goes away.
 Needs the prometheus-client package: pip install 'centrifugo-protocol[metrics]'.

@@ -11,15 +11,17 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import socket
 import sys
 import time
-from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, Final, NamedTuple, Protocol
 
 from ._families import BY_METRIC, Family, MetricsError
 from ._text import printable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable, Sequence
+    import urllib.request
+    from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
     from typing import TextIO
 
     from _typeshed import WriteableBuffer
@@ -36,6 +38,12 @@ MAX_COUNT: Final = 2**53
 #: What to ask a server for: the classic text format, which the parser reads.
 _ACCEPT: Final = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"
 _URL_SCHEMES: Final = ("http", "https")
+#: Redirects followed for a URL source, all within its one --timeout.
+_MAX_REDIRECTS: Final = 3
+#: The longest line and the most labels in a series that a page may have: far more
+#: than any Centrifugo page needs, and what keeps the parser's time in bounds.
+MAX_LINE: Final = 64 * 1024
+MAX_LABELS: Final = 64
 #: Something that starts like a URL: a scheme and "://".
 _URL_LIKE: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 #: A host and port without a scheme, such as ``127.0.0.1:8765/metrics``.
@@ -57,8 +65,9 @@ class Capped(io.RawIOBase):
     bounds the whole answer, which a server could otherwise drip out forever.
     """
 
-    def __init__(self, raw: _Readable, where: str, limit: int, deadline: float | None) -> None:
+    def __init__(self, raw: _Readable, where: str, limit: int, deadline: float | None, timeout: float = 0) -> None:
         super().__init__()
+        self._timeout = timeout
         self._raw = raw
         self._where = where
         self._limit = limit
@@ -79,7 +88,7 @@ class Capped(io.RawIOBase):
         if self._total > self._limit:
             raise MetricsError(f"{self._where}: the page is larger than {self._limit} bytes (--max-bytes)")
         if self._deadline is not None and time.monotonic() > self._deadline:
-            raise MetricsError(f"{self._where}: no complete answer within the timeout (--timeout)")
+            raise MetricsError(f"{self._where}: no complete answer within {self._timeout:g} s (--timeout)")
         return count
 
 
@@ -104,6 +113,8 @@ def _failure(where: str, error: Exception, timeout: float) -> MetricsError:
     import urllib.error
 
     if isinstance(error, urllib.error.HTTPError):
+        if 300 <= error.code < 400:  # urllib gives up on a redirect loop this way
+            return MetricsError(f"{where}: more than {_MAX_REDIRECTS} redirects, or a redirect loop")
         return MetricsError(f"{where}: the server answered HTTP {error.code} {printable(str(error.reason))}")
     if isinstance(error, urllib.error.URLError):
         reason: object = error.reason
@@ -112,11 +123,127 @@ def _failure(where: str, error: Exception, timeout: float) -> MetricsError:
         else:
             return MetricsError(f"{where}: cannot connect: {printable(str(reason))}")
     if isinstance(error, TimeoutError):
-        return MetricsError(f"{where}: no answer within {timeout:g} s (--timeout)")
+        return MetricsError(f"{where}: no complete answer within {timeout:g} s (--timeout)")
     if isinstance(error, OSError):
         return MetricsError(f"{where}: cannot read: {printable(error.strerror or str(error))}")
     # http.client's own errors: the server broke off or garbled its answer.
     return MetricsError(f"{where}: the server's answer is broken ({type(error).__name__})")
+
+
+class _Watch:
+    """Ends every connection of one fetch at its deadline, whatever it is waiting for.
+
+    A socket timeout bounds each wait; a server that drips its headers or its body
+    one line at a time never lets one expire. The watchdog shuts the connections
+    down at the deadline instead, so the whole fetch, redirects included, takes at
+    most ``--timeout``.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        import threading
+
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.expired = threading.Event()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired.set()
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def register(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+        if self.expired.is_set():
+            self._expire()
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+
+def _opener(watch: _Watch, where: str) -> urllib.request.OpenerDirector:
+    """urllib, with connections the watchdog can end, ports checked, and redirects bounded."""
+    import http.client
+    import urllib.request
+
+    def checked(port: int) -> None:
+        if not 0 <= port <= 65535:  # a larger port would wrap around to another one
+            raise http.client.InvalidURL(f"port {port} is out of range 0-65535")
+
+    def connected(address: tuple[str, int], timeout: float, source: tuple[str, int] | None = None) -> socket.socket:
+        # Every socket of the fetch, for the watchdog: before TLS, so that a slow
+        # handshake is bounded too.
+        checked(address[1])
+        sock = socket.create_connection(address, timeout, source)
+        watch.register(sock)
+        return sock
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self._create_connection = connected
+            super().connect()
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            self._create_connection = connected
+            super().connect()
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def __init__(self) -> None:
+            import ssl
+
+            self._tls = ssl.create_default_context()
+            super().__init__(context=self._tls)
+
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(SecureConnection, req, context=self._tls)
+
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = _MAX_REDIRECTS
+
+        def redirect_request(
+            self,
+            req: urllib.request.Request,
+            fp: IO[bytes],
+            code: int,
+            msg: str,
+            headers: http.client.HTTPMessage,
+            newurl: str,
+        ) -> urllib.request.Request | None:
+            scheme = _url_scheme(newurl)
+            if scheme not in _URL_SCHEMES:
+                raise MetricsError(
+                    f"{where}: redirected to {printable(newurl, 60)}, which is not an http:// or https:// URL"
+                )
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return urllib.request.build_opener(Handler, SecureHandler(), Redirects)
+
+
+@contextlib.contextmanager
+def _bounded(watch: _Watch, where: str, timeout: float) -> Generator[None, None, None]:
+    """Whatever went wrong once the deadline passed, the answer is the timeout.
+
+    (A page read to its end before the deadline is whole, however long it takes to
+    count; a read cut off by the watchdog fails in :class:`Capped`, whose deadline
+    came first.)
+    """
+    late = f"{where}: no complete answer within {timeout:g} s (--timeout)"
+    try:
+        yield
+    except Exception as error:
+        if watch.expired.is_set():
+            raise MetricsError(late) from None
+        raise error from None
 
 
 def _url_scheme(source: str) -> str | None:
@@ -134,7 +261,8 @@ def _opened(
         stdin: _Readable | None = getattr(sys.stdin, "buffer", None)
         if stdin is None:  # Python started without a standard input
             raise MetricsError("stdin: there is no standard input to read")
-        yield stdin, None, (OSError,)
+        # Checked between reads, as for every source: a slow writer cannot hold the report.
+        yield stdin, time.monotonic() + timeout, (OSError,)
         return
     scheme = _url_scheme(source)
     if scheme is not None:
@@ -147,21 +275,25 @@ def _opened(
         import urllib.request
 
         deadline = time.monotonic() + timeout
-        request = urllib.request.Request(source, headers={"Accept": _ACCEPT})
+        watch = _Watch(timeout)
         try:
-            response: http.client.HTTPResponse = urllib.request.urlopen(request, timeout=timeout)
-        except (ValueError, http.client.InvalidURL) as error:  # a URL urllib cannot use
-            raise MetricsError(f"{where}: not a usable URL ({printable(str(error))})") from None
-        except (OSError, http.client.HTTPException) as error:
-            raise _failure(where, error, timeout) from None
-        with response:
-            yield response, deadline, (OSError, http.client.HTTPException)
-            # http.client ends a body cut short without a word when the server gave
-            # its length; a page read in part would count too little. (A redirect to
-            # ftp: gives another kind of response, without the attribute.)
-            missing: int | None = getattr(response, "length", None)
-            if missing:
-                raise MetricsError(f"{where}: the answer ended {missing} bytes short of its length")
+            with _bounded(watch, where, timeout):
+                try:
+                    request = urllib.request.Request(source, headers={"Accept": _ACCEPT})
+                    response: http.client.HTTPResponse = _opener(watch, where).open(request, timeout=timeout)
+                except (ValueError, http.client.InvalidURL) as error:  # a URL urllib cannot use
+                    raise MetricsError(f"{where}: not a usable URL ({printable(str(error))})") from None
+                except (OSError, http.client.HTTPException) as error:
+                    raise _failure(where, error, timeout) from None
+                with response:
+                    yield response, deadline, (OSError, http.client.HTTPException)
+                    # http.client ends a body cut short without a word when the server
+                    # gave its length; a page read in part would count too little.
+                    missing: int | None = response.length
+                    if missing:
+                        raise MetricsError(f"{where}: the answer ended {missing} bytes short of its length")
+        finally:
+            watch.stop()
         return
     try:
         file = open(source, "rb")  # noqa: SIM115 (closed by the with below)
@@ -171,7 +303,7 @@ def _opened(
             message += f"; did you mean {printable('http://' + source)}?"
         raise MetricsError(message) from None
     with file:
-        yield file, None, (OSError,)
+        yield file, time.monotonic() + timeout, (OSError,)
 
 
 def _count(value: float, name: str, labels: dict[str, str], where: str) -> int:
@@ -209,8 +341,14 @@ def collect(families: Iterable[Metric], namespaces: Sequence[str], where: str) -
                 ns, family = hit
                 key = (family, tuple(sorted(sample.labels.items())))
                 found = series[ns]
-                # A series written twice is counted twice, as the page says.
-                found[key] = found.get(key, 0) + _count(sample.value, sample.name, sample.labels, where)
+                if key in found:
+                    # Written twice, or as both x and x_total: no count can be trusted.
+                    shown = ",".join(f"{k}={v!r}" for k, v in key[1])
+                    raise MetricsError(
+                        f"{where}: the series {printable(f'{sample.name}{{{shown}}}')} is on the page twice "
+                        f"(with or without _total)"
+                    )
+                found[key] = _count(sample.value, sample.name, sample.labels, where)
     chosen = [ns for ns in namespaces if ns in present]
     if not chosen:
         names = " or ".join(f"{ns}_*" for ns in namespaces)
@@ -225,10 +363,21 @@ def collect(families: Iterable[Metric], namespaces: Sequence[str], where: str) -
     return Page(chosen[0], series[chosen[0]])
 
 
+def _bounded_lines(stream: Iterable[str], where: str) -> Iterator[str]:
+    """The page's lines, each within :data:`MAX_LINE` characters and :data:`MAX_LABELS` labels."""
+    for number, line in enumerate(stream, start=1):
+        if len(line) > MAX_LINE:
+            raise MetricsError(f"{where}: line {number} is longer than {MAX_LINE} characters")
+        if line.count("=") > MAX_LABELS and not line.startswith("#"):
+            raise MetricsError(f"{where}: line {number} has more than {MAX_LABELS} labels")
+        yield line
+
+
 def parse_stream(stream: TextIO, namespaces: Sequence[str], options: Options, where: str) -> Page:
     """Parse a page from a text stream, turning the parser's verdicts into one line."""
     try:
-        return collect(options.parse(stream), namespaces, where)
+        lines = _bounded_lines(stream, where)
+        return collect(options.parse(lines), namespaces, where)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     except UnicodeDecodeError:
         raise MetricsError(f"{where}: the page is not UTF-8 text") from None
     except (ValueError, IndexError) as error:  # the parser's verdict on a line it cannot read
@@ -239,7 +388,7 @@ def read_page(source: str, namespaces: Sequence[str], options: Options) -> Page:
     """Read and parse the page at ``source``: a file, ``-`` or an http(s) URL."""
     shown = where(source)
     with _opened(source, shown, options.timeout) as (raw, deadline, failures):
-        capped = Capped(raw, shown, options.max_bytes, deadline)
+        capped = Capped(raw, shown, options.max_bytes, deadline, options.timeout)
         try:
             with io.TextIOWrapper(io.BufferedReader(capped), encoding="utf-8", newline="\n") as text:
                 return parse_stream(text, namespaces, options, shown)
