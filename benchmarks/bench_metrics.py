@@ -63,44 +63,47 @@ def page(series: int = SERIES, *, distinct: bool = False) -> str:
     counted = series // 2
     share = counted // 5
 
-    def codes(kind: str, n: int) -> str:
-        if distinct:
-            return str({"reply": 100, "unsubscribe": 2000, "disconnect": 3000, "close": 3000, "api": 100}[kind] + n)
+    def code(kind: str, n: int, spread: int) -> tuple[str, int]:
+        """The code of the ``n``-th series of a family whose codes repeat every ``spread``
+        series, and the node that keeps the label set unique."""
         table = _CODES[kind]
-        return str(table[n % len(table)])
+        if distinct:
+            base = {"reply": 100, "unsubscribe": 2000, "disconnect": 3000, "close": 3000, "api": 100}[kind]
+            return str(base + n // spread), 0
+        return str(table[(n // spread) % len(table)]), n // (spread * len(table))
 
     lines.append("# HELP centrifugo_client_num_reply_errors Number of errors in replies sent to clients.")
     lines.append("# TYPE centrifugo_client_num_reply_errors counter")
     for n in range(share):
-        method = _METHODS[n % len(_METHODS)]
+        value, node = code("reply", n, len(_METHODS))
         lines.append(
-            f'centrifugo_client_num_reply_errors{{channel_namespace="",code="{codes("reply", n // 8)}",'
-            f'method="{method}",node="n{n // 160}"}} {n % 97 + 1}'
+            f'centrifugo_client_num_reply_errors{{channel_namespace="",code="{value}",'
+            f'method="{_METHODS[n % len(_METHODS)]}",node="n{node}"}} {n % 97 + 1}'
         )
     lines.append("# TYPE centrifugo_client_num_server_unsubscribes counter")
-    lines.extend(
-        f'centrifugo_client_num_server_unsubscribes{{channel_namespace="",code="{codes("unsubscribe", n)}",'
-        f'node="n{n // 6}"}} {n + 1}'
-        for n in range(share)
-    )
+    for n in range(share):
+        value, node = code("unsubscribe", n, 1)
+        lines.append(
+            f'centrifugo_client_num_server_unsubscribes{{channel_namespace="",code="{value}",node="n{node}"}} {n + 1}'
+        )
     lines.append("# TYPE centrifugo_client_num_server_disconnects counter")
-    lines.extend(
-        f'centrifugo_client_num_server_disconnects{{code="{codes("disconnect", n)}",node="n{n // 29}"}} 3'
-        for n in range(share)
-    )
+    for n in range(share):
+        value, node = code("disconnect", n, 1)
+        lines.append(f'centrifugo_client_num_server_disconnects{{code="{value}",node="n{node}"}} 3')
     lines.append("# TYPE centrifugo_transport_outgoing_close_count counter")
     for n in range(share):
+        value, node = code("close", n, 2)
         transport = ("websocket", "uni_websocket")[n % 2]
         lines.append(
-            f'centrifugo_transport_outgoing_close_count{{code="{codes("close", n // 2)}",node="n{n // 50}",'
-            f'transport="{transport}"}} 1'
+            f'centrifugo_transport_outgoing_close_count{{code="{value}",node="n{node}",transport="{transport}"}} 1'
         )
     lines.append("# TYPE centrifugo_api_command_errors_total counter")
     for n in range(counted - 4 * share):
+        value, node = code("api", n, 3)
         protocol = ("http", "grpc", "consuming")[n % 3]
         lines.append(
-            f'centrifugo_api_command_errors_total{{error="{codes("api", n // 3)}",method="m{n % 7}",'
-            f'node="n{n // 231}",protocol="{protocol}"}} 2'
+            f'centrifugo_api_command_errors_total{{error="{value}",method="publish",'
+            f'node="n{node}",protocol="{protocol}"}} 2'
         )
     lines.append("# TYPE centrifugo_client_command_duration_seconds summary")
     lines.extend(
