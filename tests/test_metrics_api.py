@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import http.server
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -425,6 +426,26 @@ def test_a_reader_that_goes_away_ends_quietly_with_141(big_page: str, unbuffered
     process.stderr.close()
     assert process.wait(timeout=60) == 141
     assert stderr == b""
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_closed_stdout_is_one_line_and_status_1(big_page: str, json_output: bool) -> None:
+    args = ["--json"] if json_output else []
+    result = subprocess.run([*COMMAND, *args, big_page], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+                            preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == b"python -m centrifugo_protocol metrics: error: cannot write the output: standard output is closed\n"
+    )
+
+
+def test_closed_stdout_in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", None)
+    assert _main.main([str(SAMPLES / "node3.prom")], PROG) == 1
+    assert capsys.readouterr().err == f"{ERROR_PREFIX}cannot write the output: standard output is closed\n"
+    monkeypatch.setattr(sys, "stderr", None)
+    assert _main.main([str(SAMPLES / "node3.prom")], PROG) == 1
 
 
 def test_a_full_disk_is_one_line_and_status_1(big_page: str) -> None:

@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Final
 
 from .._codes import DisconnectCode, ErrorCode, UnsubscribeCode
-from .._command import EXIT_BAD_INPUT, Parser, write
+from .._command import EXIT_BAD_INPUT, EXIT_WRITE_ERROR, ClosedOutputError, Parser, write
 from . import MAX_TIMEOUT, NAMESPACE_SYNTAX, MetricsError, Report, read, read_prometheus
 from ._prometheus import DURATION_SYNTAX
 from ._render import text_report
@@ -172,14 +172,18 @@ def main(argv: Sequence[str], prog: str) -> int:
         )
     except MetricsError as error:
         return _bad(parser, error)
-    return _print(report, json_output=args.json)
+    return _print(report, json_output=args.json, prog=parser.prog)
 
 
-def _print(report: Report, *, json_output: bool) -> int:
-    if json_output:
-        write(json.dumps(report.to_json(), indent=2) + "\n")
-    else:
-        write(text_report(report))
+def _print(report: Report, *, json_output: bool, prog: str) -> int:
+    text = json.dumps(report.to_json(), indent=2) + "\n" if json_output else text_report(report)
+    try:
+        write(text)
+    except ClosedOutputError:  # started with standard output closed (>&-)
+        stream = sys.stderr
+        if stream is not None:
+            stream.write(f"{prog}: error: cannot write the output: standard output is closed\n")
+        return EXIT_WRITE_ERROR
     return 0
 
 
@@ -203,7 +207,7 @@ def _from_prometheus(parser: Parser, args: argparse.Namespace, url: str) -> int:
         parser.error(f"--since: {error}")
     except MetricsError as error:
         return _bad(parser, error)
-    return _print(report, json_output=args.json)
+    return _print(report, json_output=args.json, prog=parser.prog)
 
 
 def _bad(parser: Parser, error: MetricsError) -> int:
