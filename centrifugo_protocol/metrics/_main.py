@@ -134,7 +134,7 @@ def _build_parser(prog: str) -> Parser:
         type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"most time to read a URL (default {DEFAULT_TIMEOUT:g})",
+        help=f"most time to read each source, or for each Prometheus query, as a whole (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument(
         "--max-bytes",
