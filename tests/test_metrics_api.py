@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from centrifugo_protocol import ApiErrorCode, DisconnectCode, ErrorCode, UnknownApiErrorCode, UnknownDisconnectCode
 from centrifugo_protocol import metrics as m
@@ -621,3 +623,35 @@ def test_the_watchdog_ends_a_socket_registered_late() -> None:
         watch.register(left)
         assert left.recv(1) == b""  # shut down: reads end at once
     watch.stop()
+
+
+# --- Memory: large families in batches, series kept compactly -----------------------------
+
+
+def test_a_large_typed_family_counts_exactly(tmp_path: Path) -> None:
+    lines = ["# HELP centrifugo_client_num_server_disconnects Number of server initiated disconnects.\n"]
+    lines.append("# TYPE centrifugo_client_num_server_disconnects counter\n")
+    lines += [f'centrifugo_client_num_server_disconnects{{code="{3000 + n % 7}",n="{n}"}} 2\n' for n in range(10_000)]
+    lines.append("# TYPE centrifugo_client_command_duration_seconds summary\n")
+    lines += [f'centrifugo_client_command_duration_seconds_count{{method="m{n}"}} {n}\n' for n in range(9_000)]
+    lines.append("# TYPE centrifugo_api_command_errors_total counter\n")
+    lines += [
+        f'centrifugo_api_command_errors_total{{error="102",method="m{n}",protocol="http"}} 1\n' for n in range(5_000)
+    ]
+    path = tmp_path / "big.prom"
+    path.write_text("".join(lines), encoding="utf-8")
+    report = m.read([str(path)])
+    disconnects = report.family(m.Family.DISCONNECTS)
+    assert disconnects.total == 2 * 10_000
+    assert disconnects.count(3000) == 2 * len(range(0, 10_000, 7))
+    assert report.family(m.Family.API_ERRORS).count(102) == 5_000
+    assert _sources._BATCH < 5_000  # so that every family above was handed over in batches
+
+
+@given(
+    st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=4),
+    st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=4),
+)
+def test_series_keys_tell_label_sets_apart(one: dict[str, str], other: dict[str, str]) -> None:
+    same = _sources.series_key(m.Family.REPLY_ERRORS, one) == _sources.series_key(m.Family.REPLY_ERRORS, other)
+    assert same == (one == other)

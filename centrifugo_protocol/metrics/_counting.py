@@ -274,11 +274,10 @@ class Tally:
         self.labels: dict[tuple[Family, CodeKey], str] = {}
         self.methods: dict[tuple[Family, CodeKey], dict[tuple[str, str], int]] = {}
         for node in nodes:
-            for (family, labels), count in node.counts.items():
-                self._add(family, dict(labels), count)
+            for (family, label, method, protocol, _signature), count in node.counts.items():
+                self._add(family, label, method, protocol, count)
 
-    def _add(self, family: Family, labels: dict[str, str], count: int) -> None:
-        label = labels.get(family.code_label, "")
+    def _add(self, family: Family, label: str, method: str, protocol: str, count: int) -> None:
         code = code_of(label)
         key: CodeKey = label if code is None else code
         found = self.counts[family]
@@ -286,5 +285,4 @@ class Tally:
         self.labels.setdefault((family, key), label)
         if family in (Family.REPLY_ERRORS, Family.API_ERRORS):
             by_method = self.methods.setdefault((family, key), {})
-            method = (labels.get("protocol", ""), labels.get("method", ""))
-            by_method[method] = by_method.get(method, 0) + count
+            by_method[protocol, method] = by_method.get((protocol, method), 0) + count

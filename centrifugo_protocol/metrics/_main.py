@@ -59,7 +59,8 @@ noted at any count.
 Bounds: --timeout bounds reading each source as a whole (for a URL: connection,
 headers, body and up to 3 redirects, to http:// or https:// only), --max-bytes
 the bytes read from each. A line longer than 65536 characters or a series with
-more than 64 labels is an error, as is a series written twice.
+more than 64 labels is an error, as is a series written twice. Memory stays
+within a few times the bytes read (about 2.5 for a page of distinct series).
 
 Exit status: 0 with a report; 2 for bad arguments or input (one line on stderr);
 1 when the output cannot be written; 141, quietly, when its reader goes away.

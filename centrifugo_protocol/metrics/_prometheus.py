@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Final, cast
 
 from ._counting import NodeCounts
 from ._families import BY_METRIC, MetricsError
-from ._sources import DETECTED_NAMESPACES, MAX_COUNT, Series
+from ._sources import DETECTED_NAMESPACES, MAX_COUNT, Series, series_key
 from ._text import printable
 
 if TYPE_CHECKING:
@@ -210,8 +210,8 @@ def _key(labels: dict[str, str], namespaces: Sequence[str]) -> tuple[str, str, S
             family = BY_METRIC.get(name[len(ns) + 1 :].removesuffix("_total"))
             if family is not None:
                 node = labels.get("instance", "")
-                rest = tuple(sorted((k, v) for k, v in labels.items() if k != "__name__" and k not in _TARGET_LABELS))
-                return ns, node, (family, rest)
+                rest = {k: v for k, v in labels.items() if k != "__name__" and k not in _TARGET_LABELS}
+                return ns, node, series_key(family, rest)
     return None
 
 

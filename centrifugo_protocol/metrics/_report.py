@@ -227,8 +227,8 @@ def build(nodes: Sequence[NodeCounts]) -> Report:
     node_records: list[Node] = []
     for number, node in enumerate(nodes, start=1):
         totals = dict.fromkeys(FAMILIES, 0)
-        for (family, _labels), count in node.counts.items():
-            totals[family] += count
+        for series, count in node.counts.items():
+            totals[series[0]] += count
         node_records.append(Node(number, node.source, node.since, node.namespace, node.restarted, totals))
     report = Report(
         interval="since_start" if nodes[0].since is None else "between_snapshots",

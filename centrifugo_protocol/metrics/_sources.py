@@ -21,13 +21,22 @@ from ._text import printable
 
 if TYPE_CHECKING:
     import urllib.request
-    from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
     from typing import TextIO
 
     from _typeshed import WriteableBuffer
     from prometheus_client.metrics_core import Metric
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "DETECTED_NAMESPACES", "Options", "Page", "Series", "read_page"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
+    "DETECTED_NAMESPACES",
+    "Options",
+    "Page",
+    "Series",
+    "read_page",
+    "series_key",
+]
 
 #: Namespaces looked for when none is given: Centrifugo's, then the Go library's default.
 DETECTED_NAMESPACES: Final = ("centrifugo", "centrifuge")
@@ -44,13 +53,32 @@ _MAX_REDIRECTS: Final = 3
 #: than any Centrifugo page needs, and what keeps the parser's time in bounds.
 MAX_LINE: Final = 64 * 1024
 MAX_LABELS: Final = 64
+#: Samples the parser holds at most before it hands them over (see _bounded_lines).
+_BATCH: Final = 4096
+#: A HELP line for a name that no namespace can start (a namespace has no colon).
+_SPLIT: Final = "# HELP :split -\n"
 #: Something that starts like a URL: a scheme and "://".
 _URL_LIKE: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 #: A host and port without a scheme, such as ``127.0.0.1:8765/metrics``.
 _HOST_PORT: Final = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}(?:/\S*)?")
 
-#: One counter on one page: its family and all its labels, sorted.
-Series = tuple[Family, tuple[tuple[str, str], ...]]
+#: One counter on one page, compactly: its family, the labels the report reads (the
+#: code, method and protocol, "" when absent) and a text that is the same for two
+#: series exactly when all their labels are (it tells series apart for --since).
+Series = tuple[Family, str, str, str, str]
+
+
+def series_key(family: Family, labels: Mapping[str, str]) -> Series:
+    """The :data:`Series` of ``family`` with ``labels``."""
+    # Lengths before texts, so that no two label sets give the same signature.
+    signature = "".join(f"{len(k)}:{k}{len(v)}:{v}" for k, v in sorted(labels.items()))
+    return (
+        family,
+        sys.intern(labels.get(family.code_label, "")),
+        sys.intern(labels.get("method", "")),
+        sys.intern(labels.get("protocol", "")),
+        signature,
+    )
 
 
 class _Readable(Protocol):
@@ -339,11 +367,11 @@ def collect(families: Iterable[Metric], namespaces: Sequence[str], where: str) -
             hit = wanted.get(sample.name.removesuffix("_total"))
             if hit is not None:
                 ns, family = hit
-                key = (family, tuple(sorted(sample.labels.items())))
+                key = series_key(family, sample.labels)
                 found = series[ns]
                 if key in found:
                     # Written twice, or as both x and x_total: no count can be trusted.
-                    shown = ",".join(f"{k}={v!r}" for k, v in key[1])
+                    shown = ",".join(f"{k}={v!r}" for k, v in sorted(sample.labels.items()))
                     raise MetricsError(
                         f"{where}: the series {printable(f'{sample.name}{{{shown}}}')} is on the page twice "
                         f"(with or without _total)"
@@ -364,12 +392,30 @@ def collect(families: Iterable[Metric], namespaces: Sequence[str], where: str) -
 
 
 def _bounded_lines(stream: Iterable[str], where: str) -> Iterator[str]:
-    """The page's lines, each within :data:`MAX_LINE` characters and :data:`MAX_LABELS` labels."""
+    """The page's lines, each within :data:`MAX_LINE` characters and :data:`MAX_LABELS` labels.
+
+    The parser keeps a family's samples until the family ends, so one family of a
+    million series would be held whole. Every :data:`_BATCH` samples, the family's
+    ``# TYPE`` line is given again after a ``# HELP`` line of a name no namespace
+    can have: the parser hands over what it holds and goes on with the same family,
+    and memory stays within a batch.
+    """
+    typed: str | None = None
+    in_batch = 0
     for number, line in enumerate(stream, start=1):
         if len(line) > MAX_LINE:
             raise MetricsError(f"{where}: line {number} is longer than {MAX_LINE} characters")
-        if line.count("=") > MAX_LABELS and not line.startswith("#"):
-            raise MetricsError(f"{where}: line {number} has more than {MAX_LABELS} labels")
+        if line.startswith("#"):
+            if line.startswith("# TYPE "):
+                typed, in_batch = line, 0
+        else:
+            if line.count("=") > MAX_LABELS:
+                raise MetricsError(f"{where}: line {number} has more than {MAX_LABELS} labels")
+            in_batch += 1
+            if typed is not None and in_batch > _BATCH:
+                yield _SPLIT
+                yield typed
+                in_batch = 1
         yield line
 
 
