@@ -616,7 +616,7 @@ def test_a_slow_stdin_is_bounded(capsys: pytest.CaptureFixture[str], monkeypatch
 
 
 def test_the_watchdog_ends_a_socket_registered_late() -> None:
-    watch = _sources._Watch(0)
+    watch = _sources.Watch(0)
     assert watch.expired.wait(5)
     left, right = socket.socketpair()
     with left, right:

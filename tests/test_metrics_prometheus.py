@@ -169,6 +169,14 @@ class Prometheus(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(f"X-Slow-{n}: 1\r\n".encode())
                 self.wfile.flush()
                 time.sleep(0.2)
+        elif scenario == "drip-body":  # whole headers, then the body a byte every 0.2 s
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(20):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.2)
         elif scenario == "garbled":
             self.wfile.write(b"NONSENSE\r\n\r\n")
         else:
@@ -314,10 +322,11 @@ def test_a_huge_answer_is_refused(base: str) -> None:
         m.read_prometheus(f"{base}/huge", max_bytes=1000)
 
 
-def test_the_timeout_bounds_the_whole_query(base: str) -> None:
+@pytest.mark.parametrize("scenario", ["drip", "drip-body"])
+def test_the_timeout_bounds_the_whole_query(base: str, scenario: str) -> None:
     started = time.monotonic()
     with pytest.raises(m.MetricsError, match=r"no complete answer within the timeout \(--timeout\)"):
-        m.read_prometheus(f"{base}/drip", timeout=1)
+        m.read_prometheus(f"{base}/{scenario}", timeout=1)
     assert time.monotonic() - started < 2.5
 
 

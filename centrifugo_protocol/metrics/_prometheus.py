@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Final, cast
 
 from ._counting import NodeCounts
 from ._families import BY_METRIC, MetricsError
-from ._sources import DETECTED_NAMESPACES, MAX_COUNT, Series, series_key
+from ._sources import DETECTED_NAMESPACES, MAX_COUNT, Series, Watch, series_key
 from ._text import printable
 
 if TYPE_CHECKING:
@@ -62,8 +62,6 @@ def duration_seconds(text: str) -> float:
 def _get(url: str, deadline: float, max_bytes: int) -> bytes:
     """The body of a 200 answer to GET ``url``, all of it before ``deadline``."""
     import http.client
-    import socket
-    import threading
 
     for _hop in range(_MAX_REDIRECTS + 1):
         try:
@@ -80,17 +78,10 @@ def _get(url: str, deadline: float, max_bytes: int) -> bytes:
         connection = kind(parts.hostname, port, timeout=left)
         # The watchdog ends the connection at the deadline, whatever it is waiting
         # for: a server that drips its headers or its body cannot hold the query.
-        expired = threading.Event()
-
-        def expire(connection: http.client.HTTPConnection = connection, expired: threading.Event = expired) -> None:
-            expired.set()
-            with contextlib.suppress(OSError, AttributeError):  # AttributeError: not connected yet
-                connection.sock.shutdown(socket.SHUT_RDWR)
-
-        watchdog = threading.Timer(left, expire)
-        watchdog.daemon = True
-        watchdog.start()
+        watch = Watch(left)
         try:
+            connection.connect()
+            watch.register(connection.sock)
             path = parts.path or "/"
             connection.request(
                 "GET", f"{path}?{parts.query}" if parts.query else path, headers={"Accept": "application/json"}
@@ -98,7 +89,7 @@ def _get(url: str, deadline: float, max_bytes: int) -> bytes:
             response = connection.getresponse()
             body = response.read(max_bytes + 1)
             # A connection the watchdog ended reads as a short answer, not as an error.
-            if expired.is_set():
+            if watch.expired.is_set():
                 raise TimeoutError
             if response.status in (301, 302, 303, 307, 308):
                 target = response.getheader("Location") or ""
@@ -110,7 +101,7 @@ def _get(url: str, deadline: float, max_bytes: int) -> bytes:
                 raise MetricsError(f"{printable(url)}: Prometheus answered HTTP {response.status}")
             return body
         except (OSError, http.client.HTTPException) as error:
-            if expired.is_set() or isinstance(error, TimeoutError):
+            if watch.expired.is_set() or isinstance(error, TimeoutError):
                 raise MetricsError(f"{printable(url)}: no complete answer within the timeout (--timeout)") from None
             if isinstance(error, OSError):
                 raise MetricsError(
@@ -118,7 +109,7 @@ def _get(url: str, deadline: float, max_bytes: int) -> bytes:
                 ) from None
             raise MetricsError(f"{printable(url)}: Prometheus's answer is broken ({type(error).__name__})") from None
         finally:
-            watchdog.cancel()
+            watch.stop()
             connection.close()
     raise MetricsError(f"{printable(url)}: more than {_MAX_REDIRECTS} redirects")
 

@@ -158,7 +158,7 @@ def _failure(where: str, error: Exception, timeout: float) -> MetricsError:
     return MetricsError(f"{where}: the server's answer is broken ({type(error).__name__})")
 
 
-class _Watch:
+class Watch:
     """Ends every connection of one fetch at its deadline, whatever it is waiting for.
 
     A socket timeout bounds each wait; a server that drips its headers or its body
@@ -194,7 +194,7 @@ class _Watch:
         self._timer.cancel()
 
 
-def _opener(watch: _Watch, where: str) -> urllib.request.OpenerDirector:
+def _opener(watch: Watch, where: str) -> urllib.request.OpenerDirector:
     """urllib, with connections the watchdog can end, ports checked, and redirects bounded."""
     import http.client
     import urllib.request
@@ -258,7 +258,7 @@ def _opener(watch: _Watch, where: str) -> urllib.request.OpenerDirector:
 
 
 @contextlib.contextmanager
-def _bounded(watch: _Watch, where: str, timeout: float) -> Generator[None, None, None]:
+def _bounded(watch: Watch, where: str, timeout: float) -> Generator[None, None, None]:
     """Whatever went wrong once the deadline passed, the answer is the timeout.
 
     (A page read to its end before the deadline is whole, however long it takes to
@@ -303,7 +303,7 @@ def _opened(
         import urllib.request
 
         deadline = time.monotonic() + timeout
-        watch = _Watch(timeout)
+        watch = Watch(timeout)
         try:
             with _bounded(watch, where, timeout):
                 try:
