@@ -543,3 +543,10 @@ def test_a_query_refused_and_no_series(cluster: Cluster) -> None:
     refused = _cli("--prometheus", cluster.prometheus, "--namespace", "nothing_here")
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.endswith("Prometheus holds no Centrifugo series (nothing_here_* counters of the report)\n")
+
+
+def test_ci_installs_the_cluster_packages_this_test_runs() -> None:
+    """CI installs the very versions named here (a fresh machine has neither)."""
+    script = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
+    for name, version in DEBIAN_PACKAGES.items():
+        assert f'"{name}={version}"' in script, name
