@@ -544,8 +544,14 @@ def test_huge_counts_and_codes_still_fit(capsys: pytest.CaptureFixture[str], tmp
 
 
 def notes(capsys: pytest.CaptureFixture[str], source: str) -> dict[str, str]:
+    """The report's rule notes, without the cause notes (tests of their own, below)."""
     report = run(capsys, "--json", source).json()
-    return {note["rule"]: note["text"] for note in report["notes"]}
+    return {note["rule"]: note["text"] for note in report["notes"] if not note["rule"].startswith("cause_")}
+
+
+def cause_notes(capsys: pytest.CaptureFixture[str], source: str) -> dict[str, str]:
+    report = run(capsys, "--json", source).json()
+    return {note["rule"]: note["text"] for note in report["notes"] if note["rule"].startswith("cause_")}
 
 
 def disconnects_page(tmp_path: Path, counts: dict[int, int], name: str = "page.prom") -> str:
@@ -1227,7 +1233,7 @@ def test_just_below_ten_percent(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 def test_every_rule_name(capsys: pytest.CaptureFixture[str], in_samples: None) -> None:
     report = run(capsys, "--json", *NODES, *(arg for old in OLD_NODES for arg in ("--since", old))).json()
-    assert [note["rule"] for note in report["notes"]] == [
+    assert [note["rule"] for note in report["notes"] if not note["rule"].startswith("cause_")] == [
         "restarted",
         "invalid",
         "unlisted",
@@ -1300,3 +1306,15 @@ def test_tiny_byte_limits(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     source = page(tmp_path, "centrifugo_node_num_clients 1\n")
     assert fails(capsys, "--max-bytes", "1", source) == f"{source}: the page is larger than 1 bytes (--max-bytes)"
     assert fails(capsys, "--max-bytes", "9", source) == f"{source}: the page is larger than 9 bytes (--max-bytes)"
+
+
+def test_frequent_listed_codes_name_their_usual_cause(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from centrifugo_protocol import DisconnectCode
+
+    # 3501 is 120 of 130 disconnects, 3012 is 10 (7.7%, under the bar), 4501 is no member.
+    found = cause_notes(capsys, disconnects_page(tmp_path, {3501: 120, 3012: 10, 4501: 1}))
+    usual = DisconnectCode.BAD_REQUEST.causes[0]
+    assert usual.id == "disconnect.3501.no-credentials"
+    assert found == {
+        f"cause_{usual.id}": f"3501 BAD_REQUEST x120 (disconnects, 91.6%), most often sent when: {usual.situation}"
+    }

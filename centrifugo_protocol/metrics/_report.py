@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
-from .._codes import DisconnectCode, ErrorCode, UnsubscribeCode
+from .._causes import most_often
+from .._codes import CodeEnum, DisconnectCode, ErrorCode, UnsubscribeCode
 from .._command import span
 from .._ranges import APP_ERROR_CODES, APP_TERMINAL_DISCONNECT_CODES, MAX_CODE, SERVER_TERMINAL_DISCONNECT_CODES
 from ._counting import Tally, meaning_of, method_outcome
@@ -268,6 +269,25 @@ def _in_codes(found: FamilyReport, codes: range) -> int:
     return sum(row.count for row in found.rows if row.code is not None and row.code in codes)
 
 
+def _cause_notes(report: Report) -> list[Note]:
+    """For each frequent listed code, the situation that most often sends it (its
+    first cause, as measured on a live server): the first thing to look at."""
+    notes: list[Note] = []
+    # Close frames repeat the disconnects they carry: their causes are said once, there.
+    for found in (found for found in report.families if found.family is not Family.CLOSES):
+        for row in found.rows:
+            cause = most_often(row.member) if isinstance(row.member, CodeEnum) else None
+            if cause is not None and _frequent(row.count, found.total):
+                notes.append(
+                    Note(
+                        f"cause_{cause.id}",
+                        f"{row.code} {row.name} x{row.count:,} ({found.family.value}, "
+                        f"{share_text(row.count, found.total)}), most often sent when: {cause.situation}",
+                    )
+                )
+    return notes
+
+
 def _notes(report: Report) -> list[Note]:
     notes = [
         Note(
@@ -386,6 +406,7 @@ def _notes(report: Report) -> list[Note]:
                     f"{'that client stops and does not reconnect by itself' if stopped == 1 else 'those clients stop and do not reconnect by themselves'}.",
                 )
             )
+    notes += _cause_notes(report)
     custom = _in_codes(errors, APP_ERROR_CODES)
     if custom:
         notes.append(
