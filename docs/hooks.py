@@ -48,6 +48,7 @@ PARTS: dict[str, tuple[str, str]] = {
     "codes": ("centrifugo_protocol._cli", "centrifugo_protocol/_cli.py"),
     "sdk-differences": ("tests.conformance.differences", "tests/conformance/differences.py"),
     "causes": ("centrifugo_protocol._causes", "centrifugo_protocol/_causes.py"),
+    "live": ("tests.live.report", "tests/live/report.py"),
 }
 
 

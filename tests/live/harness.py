@@ -33,10 +33,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
+if TYPE_CHECKING:
+    from websockets.sync.client import ClientConnection
 
 __all__ = [
     "API_KEY",
@@ -493,7 +493,11 @@ class RawClient:
         self.messages: list[dict[str, Any]] = []
         self.closed: Closed | None = None
         self._next_id = 0
-        # Entered by hand: websockets 17 wants connect() used as a context manager.
+        # Imported here: the documentation build reads this folder's data without
+        # the test requirements. Entered by hand: websockets 17 wants connect() used
+        # as a context manager.
+        from websockets.sync.client import connect
+
         self._opened = connect(url, open_timeout=RECV_TIMEOUT, close_timeout=2, max_size=None)
         self._conn: ClientConnection = self._opened.__enter__()
 
@@ -508,6 +512,8 @@ class RawClient:
 
     def _pump(self, timeout: float) -> bool:
         """Read one frame (False once the connection has closed)."""
+        from websockets.exceptions import ConnectionClosed
+
         if self.closed is not None:
             return False
         try:
