@@ -100,9 +100,12 @@ def _identifier(target: str, obj: griffe.Object, exported: set[str]) -> str:
 
 def _reference(match: re.Match[str], obj: griffe.Object, exported: set[str]) -> str:
     target = match.group("target").strip()
+    titled = re.fullmatch(r"(?P<title>.+?)\s*<(?P<target>[^<>]+)>", target)  # Sphinx's `title <target>`
+    if titled is not None:
+        target = titled.group("target").strip()
     short = target.startswith("~")
     target = target.lstrip("~.")
-    shown = target.rsplit(".", 1)[-1] if short else target
+    shown = titled.group("title") if titled is not None else target.rsplit(".", 1)[-1] if short else target
     identifier = _identifier(target, obj, exported)
     return f'<autoref identifier="{identifier}" optional><code>{shown}</code></autoref>'
 

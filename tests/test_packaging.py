@@ -32,7 +32,7 @@ def _mkdocs_setting(key: str) -> str:
 
 
 SITE = _mkdocs_setting("site_url")
-REPOSITORY = _mkdocs_setting("repo_url")
+REPOSITORY = URLS["Source"]
 BLOB = f"{REPOSITORY}/blob/main/"
 
 
@@ -56,7 +56,7 @@ def test_the_readme_is_the_dynamic_description() -> None:
 def test_project_urls_agree_with_the_documentation_site() -> None:
     assert set(URLS) >= {"Homepage", "Documentation", "Source", "Changelog"}
     assert URLS["Documentation"] == SITE
-    assert URLS["Source"] == REPOSITORY
+    assert URLS["Homepage"] == REPOSITORY == "https://github.com/centrifugo-protocol/centrifugo-protocol"
     assert URLS["Changelog"] == f"{BLOB}CHANGELOG.md"
     for url in URLS.values():
         assert url.startswith("https://"), url
