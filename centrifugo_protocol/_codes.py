@@ -159,7 +159,9 @@ def _refuse_delattr(member: CodeEnum, name: str) -> NoReturn:
     raise AttributeError(f"{type(member).__name__} members are immutable; cannot delete {name!r}")
 
 
-def seal(*families: type[CodeEnum]) -> None:
+# Runs only while the package is imported, before mutmut can switch a mutant on;
+# the tests check its effects instead (see docs/verification.md).
+def seal(*families: type[CodeEnum]) -> None:  # pragma: no mutate block
     """Make the members of ``families`` immutable and name the package as their home.
 
     Members are shared answers, so nothing may change them once their class is
@@ -278,7 +280,9 @@ _UnknownT = TypeVar("_UnknownT", bound=_Unknown)
 _LOOKUP_MEMOS: Final[dict[type[CodeEnum], Memo[int, object]]] = {}
 
 
-def unknown_of(family: type[_MemberT]) -> Callable[[type[_UnknownT]], type[_UnknownT]]:
+# Runs only while the package is imported, before mutmut can switch a mutant on;
+# the tests check its effects instead (see docs/verification.md).
+def unknown_of(family: type[_MemberT]) -> Callable[[type[_UnknownT]], type[_UnknownT]]:  # pragma: no mutate block
     """Join ``family`` and the ``Unknown...`` class below it: the one way every family is made.
 
     It gives the family its ``lookup()`` and its memo (every member, plus a bounded

@@ -374,7 +374,11 @@ class _Event(SelfAnswering["Hashable", Transition[_StateT]]):
     _names: tuple[str, ...]
     _defaults: tuple[object, ...]
 
-    def __init__(self, where: str, decide: Callable[..., Transition[_StateT]], **defaults: object) -> None:
+    # Runs only while the package is imported, before mutmut can switch a mutant on;
+    # the tests check its effects instead (see docs/verification.md).
+    def __init__(
+        self, where: str, decide: Callable[..., Transition[_StateT]], **defaults: object
+    ) -> None:  # pragma: no mutate block
         memo = Memo(self._decide_key, answers=self, admits=_keeps)
         # mypy cannot match the memo's method to a constrained type variable here.
         super().__init__(memo.miss)  # type: ignore[arg-type]
