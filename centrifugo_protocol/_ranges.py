@@ -299,7 +299,8 @@ def _show(value: object, depth: int) -> str:
         return repr(value)
     if issubclass(kind, float):
         return float.__repr__(cast("float", value))
-    if kind in (list, tuple, set, frozenset, dict) and depth < 2:
+    # Identity, not ``in``: a tuple's ``in`` compares with ``==``, which a metaclass can define.
+    if (kind is list or kind is tuple or kind is set or kind is frozenset or kind is dict) and depth < 2:
         return _show_container(cast("Collection[object]", value), kind, depth)
     return f"<{type_name(value)} object>"
 
