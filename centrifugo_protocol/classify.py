@@ -322,18 +322,49 @@ _CONNECTION_LOST: Final = Transition(
 )
 
 
+#: Advice is a flat object; text nested deeper than this is not advice. The bound is
+#: checked before any parsing, so the answer never depends on the caller's stack.
+_ADVICE_MAX_DEPTH: Final = 8
+#: JSON strings (with their escapes), whose brackets do not nest anything. One left
+#: open runs to the end of the text, so that no part of a text is scanned twice.
+_JSON_STRING: Final = r'"(?:[^"\\]|\\.)*"?'
+#: Everything but brackets, once strings are gone.
+_NOT_BRACKET: Final = r"[^\[\]{}]+"
+#: An innermost pair of brackets.
+_INNERMOST: Final = r"\[\]|\{\}"
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether JSON ``text`` nests arrays and objects more than ``limit`` deep.
+
+    Each round removes every innermost pair, one level of the whole text, so
+    well-formed text of depth ``limit`` or less is gone after ``limit`` rounds.
+    Malformed text may count as deeper; it is not advice either way.
+    """
+    import re  # only for text that may be advice, as json is; re caches the patterns
+
+    brackets = re.sub(_NOT_BRACKET, "", re.sub(_JSON_STRING, "", text, flags=re.DOTALL))
+    for _ in range(limit):
+        brackets = re.sub(_INNERMOST, "", brackets)
+    return brackets != ""
+
+
 def _v1_advice(reason: str) -> tuple[bool, str] | None:
     """Protocol v1 put ``{"reason": ..., "reconnect": bool}`` into the close reason."""
     # JSON allows only these four characters of white space around a value; a
     # reason that starts with anything else is not JSON, whatever follows.
     if not reason.lstrip(" \t\n\r").startswith("{"):
         return None
+    if _nesting_exceeds(reason, _ADVICE_MAX_DEPTH):
+        return None
     import json
 
+    # Text that starts with "{" decodes to a JSON object or not at all. Nested no
+    # deeper than the limit, it needs only a few frames; a caller whose stack has not
+    # even those left gets the RecursionError, and no answer is remembered.
     try:
-        # Text that starts with "{" decodes to a JSON object or not at all.
         fields: dict[object, object] = json.loads(reason)
-    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
+    except ValueError:  # not JSON
         return None
     reconnect = fields.get("reconnect")
     if not isinstance(reconnect, bool):

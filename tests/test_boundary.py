@@ -9,7 +9,9 @@ be changed for every caller where the package can close them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from centrifugo_protocol import (
     SubscribingCode,
     UnsubscribeCode,
     UnsubscribedCode,
+    classify,
     wire,
 )
 
@@ -102,3 +105,88 @@ def test_from_json_runs_no_metaclass_code(kind: Any, make: Callable[[], object])
         message = str(caught.value)
         assert f"<{name} object>" in message
         assert field is None or f"'{field}'" in message
+
+
+# --- A deep stack ------------------------------------------------------------------------
+
+
+def _at_headroom(frames: int, call: Callable[[], object]) -> object:
+    """Call ``call`` with about ``frames`` frames left before the recursion limit."""
+    depth = 0
+    frame: FrameType | None = sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    remaining = sys.getrecursionlimit() - depth - frames
+
+    def down(n: int) -> object:
+        return call() if n <= 0 else down(n - 1)
+
+    return down(remaining)
+
+
+def _nested(depth: int, reconnect: str) -> str:
+    return '{"reason": "go away", "reconnect": ' + reconnect + ', "x": ' + "[" * depth + "]" * depth + "}"
+
+
+def _answers(code: int, reason: str, headrooms: Iterator[int]) -> list[object]:
+    answers: list[object] = []
+    for frames in headrooms:
+        try:
+            answers.append(_at_headroom(frames, lambda: classify.on_close(code, reason)))
+        except RecursionError:  # the caller's own stack ran out: no answer, none remembered
+            continue
+    answers.append(classify.on_close(code, reason))
+    return answers
+
+
+def test_deeply_nested_advice_gets_one_answer_at_any_stack_depth() -> None:
+    reason = _nested(100, "false")
+    answers = _answers(3000, reason, iter([40, 60, 90, 150, 400]))
+    assert len(set(answers)) == 1, answers
+    # Nested that deep, it is not protocol v1 advice: 3000 reconnects as a disconnect.
+    assert answers[-1] == classify.on_disconnect(3000, reason)
+    assert classify.on_close(3000, reason).state is classify.ClientState.CONNECTING
+
+
+def test_shallow_advice_from_a_deep_stack_is_never_remembered_wrong() -> None:
+    reason = _nested(2, "false")
+    answers = _answers(3000, reason, iter([3, 6, 10, 20, 40, 60]))
+    assert len(set(answers)) == 1, answers
+    found: Any = answers[-1]
+    assert (found.state, found.code, found.reason) == (classify.ClientState.DISCONNECTED, 3000, "go away")
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 4, 5, 6, 7, 8])
+def test_advice_within_the_nesting_limit_is_read(depth: int) -> None:
+    assert classify._ADVICE_MAX_DEPTH == 8
+    reason = '{"reconnect": false, "reason": "r", "x": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+    if depth == 1:
+        reason = '{"reconnect": false, "reason": "r"}'
+    assert classify.on_close(1000, reason).state is classify.ClientState.DISCONNECTED
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        '{"reconnect": false, "x": [[[[[[[[]]]]]]]]}',  # 9 levels
+        '{"reconnect": false, "x": [{"a": [{"b": [{"c": [{}]}]}]}]}',  # 9 levels, mixed
+        '{"reconnect": false, "x": "[[[[[[[[[[[[", "y": [[[[[[[]]]]]]]}',  # 8: brackets in strings do not count
+    ],
+)
+def test_advice_nesting_is_bounded_and_strings_do_not_count(reason: str) -> None:
+    state = classify.on_close(1000, reason).state
+    within = reason.endswith("[[[[[[[]]]]]]]}")
+    assert state is (classify.ClientState.DISCONNECTED if within else classify.ClientState.CONNECTING)
+
+
+def test_a_string_left_open_is_not_advice() -> None:
+    assert classify.on_close(3000, '{"reconnect": false, "reason": "x').state is classify.ClientState.CONNECTING
+    assert classify.on_close(3000, '{"reconnect": false, "reason": "x\\').state is classify.ClientState.CONNECTING
+
+
+def test_escaped_quotes_in_advice_strings_are_read_as_strings() -> None:
+    reason = r'{"reason": "a \" [[[[[[[[[[ b", "reconnect": false}'
+    found = classify.on_close(3000, reason)
+    assert found.state is classify.ClientState.DISCONNECTED
+    assert found.reason == 'a " [[[[[[[[[[ b'
