@@ -190,3 +190,49 @@ def test_escaped_quotes_in_advice_strings_are_read_as_strings() -> None:
     found = classify.on_close(3000, reason)
     assert found.state is classify.ClientState.DISCONNECTED
     assert found.reason == 'a " [[[[[[[[[[ b'
+
+
+# --- Huge ints under a digit limit -------------------------------------------------------
+
+
+@pytest.fixture
+def digit_limit() -> Iterator[None]:
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(640)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
+def _abbreviated(number: int) -> str:
+    """The documented rendering, computed with no digit limit in force."""
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        digits = str(abs(number))
+    finally:
+        sys.set_int_max_str_digits(before)
+    sign = "-" if number < 0 else ""
+    return f"{sign}{digits[:20]}...{digits[-10:]} (an int of {len(digits):,} digits)"
+
+
+@pytest.mark.parametrize(
+    "number", [10**700, 10**700 - 1, -(10**700), 7 * 10**3000 + 12345, 2**2127, 2**12000 - 1, 10**641]
+)
+def test_a_huge_int_gets_the_documented_message_under_a_digit_limit(number: int, digit_limit: None) -> None:
+    with pytest.raises(ValueError) as caught:
+        DisconnectCode.lookup(number)
+    assert str(caught.value) == (
+        f"DisconnectCode.lookup() expects a code in 0..4294967295 (uint32), got {_abbreviated(number)}"
+    )
+
+
+def test_huge_ints_beyond_the_exact_size_are_described_under_a_digit_limit(digit_limit: None) -> None:
+    with pytest.raises(ValueError, match=r"got <int of about 5,000 digits>$"):
+        DisconnectCode.lookup(10**5000)
+
+
+def test_a_huge_int_in_a_payload_gets_the_wire_error_under_a_digit_limit(digit_limit: None) -> None:
+    with pytest.raises(wire.WireFormatError, match=r"\(an int of 701 digits\)$"):
+        wire.Disconnect.from_json({"code": 10**700})
