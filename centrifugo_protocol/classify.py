@@ -55,7 +55,7 @@ against these rules, and lists every difference with its reason.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Final, Generic, TypeAlias, TypeVar, cast, final, overload
+from typing import TYPE_CHECKING, Final, Generic, NoReturn, TypeAlias, TypeVar, cast, final, overload
 
 from . import events
 from ._client_codes import ConnectingCode, DisconnectedCode, SubscribingCode
@@ -119,6 +119,19 @@ class SubscriptionState(_State):
     SUBSCRIBING = "subscribing"
     SUBSCRIBED = "subscribed"
 
+
+def _refuse_setattr(state: _State, name: str, value: object) -> NoReturn:
+    raise AttributeError(f"{type(state).__name__} members are immutable; cannot set {name!r}")
+
+
+def _refuse_delattr(state: _State, name: str) -> NoReturn:
+    raise AttributeError(f"{type(state).__name__} members are immutable; cannot delete {name!r}")
+
+
+# Sealed once enum has built them, like the code families: states are shared answers.
+for _states in (ClientState, SubscriptionState):
+    type.__setattr__(_states, "__setattr__", _refuse_setattr)
+    type.__setattr__(_states, "__delattr__", _refuse_delattr)
 
 _StateT = TypeVar("_StateT", ClientState, SubscriptionState)
 

@@ -9,6 +9,7 @@ be changed for every caller where the package can close them.
 
 from __future__ import annotations
 
+import enum
 import sys
 from collections.abc import Callable, Iterator
 from types import FrameType
@@ -236,3 +237,78 @@ def test_huge_ints_beyond_the_exact_size_are_described_under_a_digit_limit(digit
 def test_a_huge_int_in_a_payload_gets_the_wire_error_under_a_digit_limit(digit_limit: None) -> None:
     with pytest.raises(wire.WireFormatError, match=r"\(an int of 701 digits\)$"):
         wire.Disconnect.from_json({"code": 10**700})
+
+
+# --- Shared answers ----------------------------------------------------------------------
+
+
+def _instance_dict(member: object) -> dict[str, object]:
+    return vars(member)
+
+
+def test_an_instance_dict_cannot_change_a_member_flag() -> None:
+    member = ErrorCode.INTERNAL
+    vars(member)["_temporary"] = False
+    vars(member)["_message"] = "changed"
+    vars(member)["_description"] = "changed"
+    try:
+        found = ErrorCode.lookup(100)
+        assert isinstance(found, ErrorCode)
+        assert found.temporary is True
+        assert found.default_temporary is True
+        assert found.message == "internal server error"
+        assert found.description != "changed"
+    finally:
+        for name in ("_temporary", "_message", "_description"):
+            vars(member).pop(name, None)
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda family: family.__name__)
+def test_no_family_reads_its_fields_from_the_instance_dict(family: Any) -> None:
+    for member in family:
+        for name in ("_description", "_message", "_reason", "_temporary", "_http_status", "_grpc_status"):
+            if name[1:] not in dir(family) and name != "_description":
+                continue
+            before = getattr(member, name[1:])
+            _instance_dict(member)[name] = object()
+            try:
+                assert getattr(member, name[1:]) == before
+            finally:
+                _instance_dict(member).pop(name, None)
+
+
+def test_the_field_tables_are_read_only() -> None:
+    field = type(ErrorCode).__getattribute__(ErrorCode, "__dict__")["_temporary"]
+    with pytest.raises(TypeError):
+        field._values[100] = False
+    with pytest.raises(AttributeError):
+        field._values = {100: False}
+    with pytest.raises(AttributeError):
+        ErrorCode.INTERNAL._temporary = False
+    with pytest.raises(AttributeError):
+        del ErrorCode.INTERNAL._temporary
+    assert ErrorCode.INTERNAL.temporary is True
+
+
+def test_a_member_code_is_its_int_value() -> None:
+    vars(DisconnectCode.NO_PONG)["_value_"] = 1
+    try:
+        assert DisconnectCode.NO_PONG.code == 3012
+    finally:
+        vars(DisconnectCode.NO_PONG)["_value_"] = 3012
+
+
+STATES: list[enum.Enum] = [*classify.ClientState, *classify.SubscriptionState]
+
+
+@pytest.mark.parametrize("state", STATES, ids=str)
+@pytest.mark.parametrize("name", ["_value_", "_name_", "anything"])
+def test_state_enums_are_sealed(state: enum.Enum, name: str) -> None:
+    before = str(state)
+    with pytest.raises(AttributeError, match="immutable"):
+        setattr(state, name, "disconnected")
+    if name != "anything":
+        with pytest.raises(AttributeError, match="immutable"):
+            delattr(state, name)
+    assert str(state) == before
+    assert state.value == before
