@@ -287,6 +287,12 @@ def test_the_field_tables_are_read_only() -> None:
         ErrorCode.INTERNAL._temporary = False
     with pytest.raises(AttributeError):
         del ErrorCode.INTERNAL._temporary
+    # Even object's own setattr and delattr, which pass the family's guards, meet the field.
+    with pytest.raises(AttributeError, match=r"ErrorCode members are immutable; cannot set '_temporary'"):
+        object.__setattr__(ErrorCode.INTERNAL, "_temporary", False)
+    with pytest.raises(AttributeError, match=r"ErrorCode members are immutable; cannot delete '_temporary'"):
+        object.__delattr__(ErrorCode.INTERNAL, "_temporary")
+    assert ErrorCode._temporary is field
     assert ErrorCode.INTERNAL.temporary is True
 
 
