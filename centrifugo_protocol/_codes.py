@@ -26,6 +26,7 @@ check a ``match`` against.
 from __future__ import annotations
 
 from enum import IntEnum, unique
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Final, NoReturn, TypeVar, cast, final
 
 from ._ranges import (
@@ -43,11 +44,12 @@ from ._ranges import (
     Memo,
     check_code,
     disconnect_reconnects,
+    type_name,
     unsubscribe_resubscribes,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from typing_extensions import Self
 
@@ -128,13 +130,17 @@ class CodeEnum(IntEnum):
         if fields is None:  # the fields this family has properties for, found once
             fields = _FAMILY_FIELDS[cls] = [name for name in _ROW_FIELDS if hasattr(cls, name)]
         for name in fields:
-            setattr(member, f"_{name}", getattr(row, name))  # a row without the field fails here, at import
+            field = cls.__dict__.get(f"_{name}")
+            if field is None:
+                field = _Field(f"_{name}")
+                type.__setattr__(cls, f"_{name}", field)
+            field.fill(int(row), getattr(row, name))  # a row without the field fails here, at import
         return member
 
     @property
     def code(self) -> int:
         """The numeric code as a plain ``int``."""
-        return self._value_
+        return int.__int__(self)  # the int itself, which no attribute can change
 
     @property
     def description(self) -> str:
@@ -149,6 +155,43 @@ class CodeEnum(IntEnum):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}.{self._name_}: {self._value_}>"
+
+
+class _Field:
+    """A member field (``_message``, ``_temporary``...), read from its family's table.
+
+    A data descriptor on the family, so it wins over anything written into a member's
+    ``__dict__``; the table is keyed by the member's int value and becomes read-only
+    when the family is sealed.
+    """
+
+    __slots__ = ("_name", "_values")
+    _name: str
+    _values: Mapping[int, object]
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_values", {})
+
+    def fill(self, code: int, value: object) -> None:
+        cast("dict[int, object]", self._values)[code] = value
+
+    def freeze(self) -> None:
+        object.__setattr__(self, "_values", MappingProxyType(self._values))
+
+    def __get__(self, member: object, owner: object = None) -> object:
+        if member is None:
+            return self
+        return self._values[int.__int__(cast("int", member))]
+
+    def __set__(self, member: object, value: object) -> NoReturn:
+        raise AttributeError(f"{type_name(member)} members are immutable; cannot set {self._name!r}")
+
+    def __delete__(self, member: object) -> NoReturn:
+        raise AttributeError(f"{type_name(member)} members are immutable; cannot delete {self._name!r}")
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"a member field is immutable; cannot set {name!r}")
 
 
 def _refuse_setattr(member: CodeEnum, name: str, value: object) -> NoReturn:
@@ -173,6 +216,9 @@ def seal(*families: type[CodeEnum]) -> None:  # pragma: no mutate block
     """
     for family in families:
         family.__module__ = "centrifugo_protocol"
+        for field in family.__dict__.values():
+            if type(field) is _Field:
+                field.freeze()
         type.__setattr__(family, "__setattr__", _refuse_setattr)
         type.__setattr__(family, "__delattr__", _refuse_delattr)
 

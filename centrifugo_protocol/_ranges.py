@@ -225,6 +225,11 @@ _SHOW_LIMIT: Final = 160
 _SHOW_EXACT_BITS: Final = 12_000
 
 
+#: Ints of at most this many bits have at most 640 digits, the lowest limit
+#: ``sys.set_int_max_str_digits()`` accepts, so ``str()`` can always convert them.
+_STR_SAFE_BITS: Final = 2126
+
+
 def type_name(value: object) -> str:
     """The name of ``value``'s type, read without calling anything the type defines."""
     name: str = type.__dict__["__name__"].__get__(type(value), type)
@@ -259,10 +264,26 @@ def _show_int(number: int) -> str:
         import math
 
         return f"{sign}<int of about {int(size.bit_length() * math.log10(2)):,} digits>"
-    digits = str(size)
-    if len(digits) <= _SHOW_DIGITS:
-        return sign + digits
-    return f"{sign}{digits[:20]}...{digits[-10:]} (an int of {len(digits):,} digits)"
+    if size.bit_length() <= _STR_SAFE_BITS:
+        digits = str(size)
+        if len(digits) <= _SHOW_DIGITS:
+            return sign + digits
+        count, head, tail = len(digits), digits[:20], digits[-10:]
+    else:
+        # More digits than sys.set_int_max_str_digits() may allow: count them and take
+        # the ends by arithmetic, which no limit restricts.
+        count = _digit_count(size)
+        head, tail = str(size // 10 ** (count - 20)), f"{size % 10**10:010d}"
+    return f"{sign}{head}...{tail} (an int of {count:,} digits)"
+
+
+def _digit_count(size: int) -> int:
+    """The number of decimal digits of ``size`` (positive), without converting it."""
+    import math
+
+    # 2**(bits-1) <= size < 2**bits, so the count is this estimate or one more.
+    count = int((size.bit_length() - 1) * math.log10(2)) + 1
+    return count + 1 if size >= 10**count else count
 
 
 def _show_text(text: str | bytes, size: int) -> str:
@@ -303,7 +324,8 @@ def _show(value: object, depth: int) -> str:
         return repr(value)
     if issubclass(kind, float):
         return float.__repr__(cast("float", value))
-    if kind in (list, tuple, set, frozenset, dict) and depth < 2:
+    # Identity, not ``in``: a tuple's ``in`` compares with ``==``, which a metaclass can define.
+    if (kind is list or kind is tuple or kind is set or kind is frozenset or kind is dict) and depth < 2:
         return _show_container(cast("Collection[object]", value), kind, depth)
     return f"<{type_name(value)} object>"
 

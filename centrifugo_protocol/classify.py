@@ -55,7 +55,7 @@ against these rules, and lists every difference with its reason.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Final, Generic, TypeAlias, TypeVar, cast, final, overload
+from typing import TYPE_CHECKING, Final, Generic, NoReturn, TypeAlias, TypeVar, cast, final, overload
 
 from . import events
 from ._client_codes import ConnectingCode, DisconnectedCode, SubscribingCode
@@ -119,6 +119,19 @@ class SubscriptionState(_State):
     SUBSCRIBING = "subscribing"
     SUBSCRIBED = "subscribed"
 
+
+def _refuse_setattr(state: _State, name: str, value: object) -> NoReturn:
+    raise AttributeError(f"{type(state).__name__} members are immutable; cannot set {name!r}")
+
+
+def _refuse_delattr(state: _State, name: str) -> NoReturn:
+    raise AttributeError(f"{type(state).__name__} members are immutable; cannot delete {name!r}")
+
+
+# Sealed once enum has built them, like the code families: states are shared answers.
+for _states in (ClientState, SubscriptionState):
+    type.__setattr__(_states, "__setattr__", _refuse_setattr)
+    type.__setattr__(_states, "__delattr__", _refuse_delattr)
 
 _StateT = TypeVar("_StateT", ClientState, SubscriptionState)
 
@@ -322,18 +335,49 @@ _CONNECTION_LOST: Final = Transition(
 )
 
 
+#: Advice is a flat object; text nested deeper than this is not advice. The bound is
+#: checked before any parsing, so the answer never depends on the caller's stack.
+_ADVICE_MAX_DEPTH: Final = 8
+#: JSON strings (with their escapes), whose brackets do not nest anything. One left
+#: open runs to the end of the text, so that no part of a text is scanned twice.
+_JSON_STRING: Final = r'"(?:[^"\\]|\\.)*"?'
+#: Everything but brackets, once strings are gone.
+_NOT_BRACKET: Final = r"[^\[\]{}]+"
+#: An innermost pair of brackets.
+_INNERMOST: Final = r"\[\]|\{\}"
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether JSON ``text`` nests arrays and objects more than ``limit`` deep.
+
+    Each round removes every innermost pair, one level of the whole text, so
+    well-formed text of depth ``limit`` or less is gone after ``limit`` rounds.
+    Malformed text may count as deeper; it is not advice either way.
+    """
+    import re  # only for text that may be advice, as json is; re caches the patterns
+
+    brackets = re.sub(_NOT_BRACKET, "", re.sub(_JSON_STRING, "", text, flags=re.DOTALL))
+    for _ in range(limit):
+        brackets = re.sub(_INNERMOST, "", brackets)
+    return brackets != ""
+
+
 def _v1_advice(reason: str) -> tuple[bool, str] | None:
     """Protocol v1 put ``{"reason": ..., "reconnect": bool}`` into the close reason."""
     # JSON allows only these four characters of white space around a value; a
     # reason that starts with anything else is not JSON, whatever follows.
     if not reason.lstrip(" \t\n\r").startswith("{"):
         return None
+    if _nesting_exceeds(reason, _ADVICE_MAX_DEPTH):
+        return None
     import json
 
+    # Text that starts with "{" decodes to a JSON object or not at all. Nested no
+    # deeper than the limit, it needs only a few frames; a caller whose stack has not
+    # even those left gets the RecursionError, and no answer is remembered.
     try:
-        # Text that starts with "{" decodes to a JSON object or not at all.
         fields: dict[object, object] = json.loads(reason)
-    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
+    except ValueError:  # not JSON
         return None
     reconnect = fields.get("reconnect")
     if not isinstance(reconnect, bool):
