@@ -8,12 +8,14 @@ are worked out by hand from the rules in the module's documentation.
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 import pytest
 
 from centrifugo_protocol import metrics as m
 from centrifugo_protocol.metrics import _prometheus
+from centrifugo_protocol.metrics._counting import NodeCounts
 from centrifugo_protocol.metrics._sources import Series, series_key
 
 BASE = "http://prom.test:9090"
@@ -35,7 +37,7 @@ def answering(monkeypatch: pytest.MonkeyPatch, latest: object, start: object = N
     """Prometheus answers ``latest`` at the end, ``start`` at the window's start, ``ranged`` to a range."""
 
     def get(url: str, deadline: float, max_bytes: int) -> bytes:
-        query = dict(_prometheus.urllib.parse.parse_qsl(_prometheus.urllib.parse.urlsplit(url).query))
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
         if query["query"].endswith("]"):
             answer = ranged
         elif float(query["time"]) < END:
@@ -47,7 +49,7 @@ def answering(monkeypatch: pytest.MonkeyPatch, latest: object, start: object = N
     monkeypatch.setattr(_prometheus, "_get", get)
 
 
-def latest(monkeypatch: pytest.MonkeyPatch, *items: tuple[dict[str, str], object]) -> list[m.NodeCounts]:
+def latest(monkeypatch: pytest.MonkeyPatch, *items: tuple[dict[str, str], object]) -> list[NodeCounts]:
     answering(monkeypatch, vector(*items))
     return _prometheus.query_nodes(BASE, since=None, since_text=None, timeout=5, max_bytes=10_000, at=END)
 
@@ -62,7 +64,7 @@ def disconnects(labels: dict[str, str]) -> Series:
     return series_key(m.Family.DISCONNECTS, labels)
 
 
-def total(nodes: list[m.NodeCounts]) -> dict[str, int]:
+def total(nodes: list[NodeCounts]) -> dict[str, int]:
     return {node.source: sum(node.counts.values()) for node in nodes}
 
 
