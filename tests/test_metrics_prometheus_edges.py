@@ -1,3 +1,4 @@
+# pyright: reportPrivateUsage=false
 """``query_nodes``'s edges: the longest window, the count limits, and the labels kept.
 
 Prometheus's answers are given straight to the reader (its HTTP fetch is replaced),
@@ -7,9 +8,13 @@ are worked out by hand from the rules in the module's documentation.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
+import threading
+import time
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +22,9 @@ from centrifugo_protocol import metrics as m
 from centrifugo_protocol.metrics import _prometheus
 from centrifugo_protocol.metrics._counting import NodeCounts
 from centrifugo_protocol.metrics._sources import Series, series_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 BASE = "http://prom.test:9090"
 END = 1_800_000_000.0
@@ -169,3 +177,155 @@ def test_a_window_without_an_instance_starts_from_its_start_value(monkeypatch: p
     assert [(node.source, node.restarted, total([node])) for node in nodes] == [
         ("(no instance label)", False, {"(no instance label)": 3})
     ]
+
+
+# --- Whole error lines ------------------------------------------------------------------------
+
+
+def failure(monkeypatch: pytest.MonkeyPatch, answer: object, *, since: float | None = None) -> str:
+    answering(monkeypatch, answer, answer, answer)
+    with pytest.raises(m.MetricsError) as caught:
+        _prometheus.query_nodes(BASE, since=since, since_text=None, timeout=5, max_bytes=10_000, at=END)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ([1], "Prometheus's answer is not a JSON object"),
+        ({"status": "error", "error": "bad\nquery"}, "Prometheus refused the query: 'bad\\nquery'"),
+        ({"status": "error", "error": 7}, "Prometheus refused the query: no reason given"),
+        ({"status": "success", "data": []}, "Prometheus's answer is not a vector result"),
+        ({"status": "success", "data": {"resultType": "vector", "result": {}}}, "Prometheus's answer is not a vector result"),
+        ({"status": "success", "data": {"resultType": "vector", "result": [[]]}}, "Prometheus's answer has a result that is not an object"),
+        ({"status": "success", "data": {"resultType": "vector", "result": [{"metric": {"a": 1}}]}}, "Prometheus's answer has a series without string labels"),
+        (vector(({"__name__": DISCONNECT}, "1"), ({"__name__": "centrifuge_" + m.Family.DISCONNECTS.metric}, "1")),
+         "Prometheus holds series of both namespaces centrifuge and centrifugo; choose one with --namespace"),
+        (vector(({"__name__": "centrifugo_node_num_clients"}, "1")),
+         "Prometheus holds no Centrifugo series (centrifugo_* or centrifuge_* counters of the report)"),
+    ],
+)  # fmt: skip
+def test_each_bad_answer_is_one_whole_line(monkeypatch: pytest.MonkeyPatch, answer: object, message: str) -> None:
+    assert failure(monkeypatch, answer) == f"{BASE}: {message}"
+
+
+def test_a_range_must_be_a_matrix_with_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    labels = {"__name__": DISCONNECT, "instance": "n:1"}
+    assert failure(monkeypatch, vector(), since=60) == f"{BASE}: Prometheus's answer is not a matrix result"
+    answering(
+        monkeypatch,
+        None,
+        vector(),
+        {"status": "success", "data": {"resultType": "matrix", "result": [{"metric": labels, "values": 3}]}},
+    )
+    with pytest.raises(m.MetricsError) as caught:
+        _prometheus.query_nodes(BASE, since=60, since_text="1m", timeout=5, max_bytes=10_000, at=END)
+    assert str(caught.value) == f"{BASE}: Prometheus's answer has a range without samples"
+
+
+def test_a_sample_must_be_a_time_and_a_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    for sample in ([END], [END, "1", "2"], ["now", "1"], {"0": END, "1": "1"}):
+        assert failure(monkeypatch, {"status": "success", "data": {"resultType": "vector", "result": [
+            {"metric": {"__name__": DISCONNECT}, "value": sample}]}}) == (
+            f"{BASE}: Prometheus's answer has a sample that is not [time, value]"
+        )  # fmt: skip
+
+
+# --- The HTTP fetch ------------------------------------------------------------------------------
+
+
+class Server(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            kind, _, rest = self.path.lstrip("/").partition("/")
+            status, body, location = 200, self.path.encode(), ""
+            if kind == "status":
+                status = int(rest)
+            elif kind == "big":
+                body = b" " * int(rest)
+            elif kind == "accept":
+                body = str(self.headers.get("Accept")).encode()
+            elif kind == "hop":  # /hop/N redirects N times, relative to the current URL
+                left = int(rest)
+                status, location = (307, str(left - 1)) if left else (200, "")
+            self.send_response(status)
+            if location:
+                self.send_header("Location", location)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def url(server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(name, "127.0.0.1")
+    return server
+
+
+def get(address: str, max_bytes: int = 1000) -> bytes:
+    return _prometheus._get(address, time.monotonic() + 5, max_bytes)
+
+
+def get_error(address: str, max_bytes: int = 1000) -> str:
+    with pytest.raises(m.MetricsError) as caught:
+        get(address, max_bytes)
+    return str(caught.value)
+
+
+def test_the_path_and_query_are_sent_as_given(url: str) -> None:
+    assert get(f"{url}/echo/x?query=up&time=1.000") == b"/echo/x?query=up&time=1.000"
+    assert get(f"{url}/echo") == b"/echo"
+    assert get(url) == b"/"
+    assert get(f"{url}/accept") == b"application/json"
+
+
+@pytest.mark.parametrize("status", [200, 400, 422, 503])
+def test_answers_that_carry_prometheus_json_are_read(url: str, status: int) -> None:
+    assert get(f"{url}/status/{status}") == f"/status/{status}".encode()
+
+
+@pytest.mark.parametrize("status", [201, 204, 404, 500])
+def test_other_statuses_are_one_error(url: str, status: int) -> None:
+    assert get_error(f"{url}/status/{status}") == f"{url}/status/{status}: Prometheus answered HTTP {status}"
+
+
+def test_the_size_limit_is_exact(url: str) -> None:
+    assert get(f"{url}/big/1000") == b" " * 1000
+    assert get_error(f"{url}/big/1001") == f"{url}/big/1001: the answer is larger than 1000 bytes (--max-bytes)"
+
+
+def test_three_redirects_are_followed_and_not_four(url: str) -> None:
+    assert get(f"{url}/hop/3") == b"/hop/0"
+    assert get_error(f"{url}/hop/4") == f"{url}/hop/0: more than 3 redirects"
+
+
+def test_a_url_that_is_not_http(url: str) -> None:
+    assert get_error("ftp://127.0.0.1/") == "ftp://127.0.0.1/: not an http:// or https:// URL"
+    assert get_error("http:///path") == "http:///path: not an http:// or https:// URL"
+    assert get_error("http://127.0.0.1:99999/") == (
+        "http://127.0.0.1:99999/: not a usable URL (Port out of range 0-65535)"
+    )
+
+
+def test_an_unreachable_prometheus_is_named() -> None:
+    message = get_error("http://127.0.0.1:1/")
+    assert message.startswith("http://127.0.0.1:1/: cannot reach Prometheus: ")
+    assert "refused" in message.lower()
