@@ -197,7 +197,7 @@ def failure(monkeypatch: pytest.MonkeyPatch, answer: object, *, since: float | N
         ({"status": "error", "error": 7}, "Prometheus refused the query: no reason given"),
         ({"status": "success", "data": []}, "Prometheus's answer is not a vector result"),
         ({"status": "success", "data": {"resultType": "vector", "result": {}}}, "Prometheus's answer is not a vector result"),
-        ({"status": "success", "data": {"resultType": "vector", "result": [[]]}}, "Prometheus's answer has a result that is not an object"),
+        ({"status": "success", "data": {"resultType": "vector", "result": [[1]]}}, "Prometheus's answer has a result that is not an object"),
         ({"status": "success", "data": {"resultType": "vector", "result": [{"metric": {"a": 1}}]}}, "Prometheus's answer has a series without string labels"),
         (vector(({"__name__": DISCONNECT}, "1"), ({"__name__": "centrifuge_" + m.Family.DISCONNECTS.metric}, "1")),
          "Prometheus holds series of both namespaces centrifuge and centrifugo; choose one with --namespace"),
