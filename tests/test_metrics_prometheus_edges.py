@@ -9,8 +9,10 @@ are worked out by hand from the rules in the module's documentation.
 from __future__ import annotations
 
 import contextlib
+import errno
 import http.server
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -77,6 +79,13 @@ def total(nodes: list[NodeCounts]) -> dict[str, int]:
 
 
 # --- Windows -------------------------------------------------------------------------------
+
+
+def test_a_long_text_is_shown_cut_in_the_error() -> None:
+    with pytest.raises(ValueError, match=r"^'x{59} is not a duration such as 90s, 5m, 1h30m or 250ms$"):
+        _prometheus.duration_seconds("x" * 100)
+    with pytest.raises(ValueError, match=r"^'(0s){29}0 is not a window above 0 and at most a year$"):
+        _prometheus.duration_seconds("0s" * 40)
 
 
 def test_a_year_is_the_longest_window() -> None:
@@ -209,6 +218,27 @@ def test_each_bad_answer_is_one_whole_line(monkeypatch: pytest.MonkeyPatch, answ
     assert failure(monkeypatch, answer) == f"{BASE}: {message}"
 
 
+def test_a_base_with_a_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    urls: list[str] = []
+
+    def get(address: str, deadline: float, max_bytes: int) -> bytes:
+        urls.append(address)
+        return json.dumps(vector(({"__name__": DISCONNECT}, "1"))).encode()
+
+    monkeypatch.setattr(_prometheus, "_get", get)
+    _prometheus.query_nodes(BASE + "//", since=None, since_text=None, timeout=5, max_bytes=10_000, at=END)
+    assert [address.partition("?")[0] for address in urls] == [f"{BASE}/api/v1/query"]
+
+
+def test_a_sample_equal_to_the_last_one_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    labels = {"__name__": DISCONNECT, "instance": "n:1"}
+    answering(monkeypatch, None, vector((labels, "4")), matrix((labels, ["4", "4", "6", "6"])))
+    nodes = _prometheus.query_nodes(BASE, since=60, since_text="1m", timeout=5, max_bytes=10_000, at=END)
+    assert [(node.source, node.since, node.restarted, total([node])) for node in nodes] == [
+        ("n:1", "1m", False, {"n:1": 2})
+    ]
+
+
 def test_a_range_must_be_a_matrix_with_samples(monkeypatch: pytest.MonkeyPatch) -> None:
     labels = {"__name__": DISCONNECT, "instance": "n:1"}
     assert failure(monkeypatch, vector(), since=60) == f"{BASE}: Prometheus's answer is not a matrix result"
@@ -248,6 +278,10 @@ class Server(http.server.BaseHTTPRequestHandler):
                 body = b" " * int(rest)
             elif kind == "accept":
                 body = str(self.headers.get("Accept")).encode()
+            elif kind == "redirect":  # /redirect/STATUS sends STATUS to /done
+                status, location = int(rest), "/done"
+            elif kind == "nowhere":  # a redirect that names no target
+                status = 302
             elif kind == "hop":  # /hop/N redirects N times, relative to the current URL
                 left = int(rest)
                 status, location = (307, str(left - 1)) if left else (200, "")
@@ -326,6 +360,20 @@ def test_a_url_that_is_not_http(url: str) -> None:
 
 
 def test_an_unreachable_prometheus_is_named() -> None:
-    message = get_error("http://127.0.0.1:1/")
-    assert message.startswith("http://127.0.0.1:1/: cannot reach Prometheus: ")
-    assert "refused" in message.lower()
+    reason = os.strerror(errno.ECONNREFUSED)
+    assert get_error("http://127.0.0.1:1/") == f"http://127.0.0.1:1/: cannot reach Prometheus: {reason}"
+
+
+def test_https_speaks_tls(url: str) -> None:
+    # The test server speaks plain HTTP: an https:// URL must try TLS, and fail.
+    address = url.replace("http://", "https://") + "/echo"
+    assert get_error(address).startswith(f"{address}: cannot reach Prometheus: ")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_is_followed(url: str, status: int) -> None:
+    assert get(f"{url}/redirect/{status}") == b"/done"
+
+
+def test_a_redirect_without_a_target_goes_nowhere(url: str) -> None:
+    assert get_error(f"{url}/nowhere") == f"{url}/nowhere: more than 3 redirects"
