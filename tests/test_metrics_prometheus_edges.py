@@ -239,6 +239,16 @@ def test_a_sample_equal_to_the_last_one_adds_nothing(monkeypatch: pytest.MonkeyP
     ]
 
 
+def test_a_start_value_that_is_no_count_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    labels = {"__name__": DISCONNECT + "_total", "instance": "n:1"}
+    answering(monkeypatch, None, vector((labels, "-3")), matrix((labels, ["1"])))
+    with pytest.raises(m.MetricsError) as caught:
+        _prometheus.query_nodes(BASE, since=60, since_text="1m", timeout=5, max_bytes=10_000, at=END)
+    assert str(caught.value) == (
+        f"{BASE}: {DISCONNECT}_total has the value -3; a count must be a whole number from 0 to 2**53"
+    )
+
+
 def test_a_range_must_be_a_matrix_with_samples(monkeypatch: pytest.MonkeyPatch) -> None:
     labels = {"__name__": DISCONNECT, "instance": "n:1"}
     assert failure(monkeypatch, vector(), since=60) == f"{BASE}: Prometheus's answer is not a matrix result"
