@@ -13,6 +13,7 @@ import errno
 import http.server
 import json
 import os
+import re
 import threading
 import time
 import urllib.parse
@@ -228,6 +229,28 @@ def test_a_base_with_a_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_prometheus, "_get", get)
     _prometheus.query_nodes(BASE + "//", since=None, since_text=None, timeout=5, max_bytes=10_000, at=END)
     assert [address.partition("?")[0] for address in urls] == [f"{BASE}/api/v1/query"]
+
+
+def test_the_query_selects_exactly_the_report_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    urls: list[str] = []
+
+    def get(address: str, deadline: float, max_bytes: int) -> bytes:
+        urls.append(address)
+        return json.dumps(vector(({"__name__": DISCONNECT}, "1"))).encode()
+
+    monkeypatch.setattr(_prometheus, "_get", get)
+    _prometheus.query_nodes(BASE, since=None, since_text=None, timeout=5, max_bytes=10_000, at=END)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(urls[0]).query))["query"]
+    found = re.fullmatch(r'\{__name__=~"(.*)"\}', query)
+    assert found is not None
+    pattern = found[1]  # Prometheus anchors a label regex at both ends
+    for namespace in ("centrifugo", "centrifuge"):
+        for family in m.Family:
+            base = f"{namespace}_{family.metric.removesuffix('_total')}"  # a page may add ``_total`` or not
+            for name in (base, f"{base}_total"):
+                assert re.fullmatch(pattern, name), name
+    for name in ("centrifugo_node_num_clients", "other_client_num_server_disconnects", "centrifugo_api_command"):
+        assert re.fullmatch(pattern, name) is None, name
 
 
 def test_a_sample_equal_to_the_last_one_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
