@@ -254,6 +254,31 @@ def test_the_query_selects_exactly_the_report_counters(monkeypatch: pytest.Monke
         assert re.fullmatch(pattern, name) is None, name
 
 
+def test_a_window_asks_the_same_series_at_its_start_and_over_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    queries: list[str] = []
+    labels = {"__name__": DISCONNECT}
+
+    def get(address: str, deadline: float, max_bytes: int) -> bytes:
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(address).query))["query"]
+        queries.append(query)
+        return json.dumps(matrix((labels, ["1"])) if query.endswith("]") else vector()).encode()
+
+    monkeypatch.setattr(_prometheus, "_get", get)
+    _prometheus.query_nodes(BASE, since=90, since_text="90s", timeout=5, max_bytes=10_000, at=END)
+    assert len(queries) == 2
+    assert queries[0].startswith('{__name__=~"(centrifugo|centrifuge)_(')
+    assert queries[1] == f"{queries[0]}[90000ms]"
+
+
+@pytest.mark.parametrize("at_start", [True, False])
+def test_a_bad_item_in_a_window_is_one_whole_line(monkeypatch: pytest.MonkeyPatch, at_start: bool) -> None:
+    bad = {"status": "success", "data": {"resultType": "vector" if at_start else "matrix", "result": [7]}}
+    answering(monkeypatch, None, bad if at_start else vector(), matrix() if at_start else bad)
+    with pytest.raises(m.MetricsError) as caught:
+        _prometheus.query_nodes(BASE, since=60, since_text="1m", timeout=5, max_bytes=10_000, at=END)
+    assert str(caught.value) == f"{BASE}: Prometheus's answer has a result that is not an object"
+
+
 def test_a_sample_equal_to_the_last_one_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     labels = {"__name__": DISCONNECT, "instance": "n:1"}
     answering(monkeypatch, None, vector((labels, "4")), matrix((labels, ["4", "4", "6", "6"])))
