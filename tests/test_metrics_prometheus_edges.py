@@ -279,6 +279,16 @@ def test_a_bad_item_in_a_window_is_one_whole_line(monkeypatch: pytest.MonkeyPatc
     assert str(caught.value) == f"{BASE}: Prometheus's answer has a result that is not an object"
 
 
+def test_a_window_skips_other_series_and_adds_up_each_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another counter comes first; then one node's series is scraped by two jobs.
+    other = {"__name__": "centrifugo_node_num_clients", "instance": "n:1"}
+    job_a = {"__name__": DISCONNECT, "code": "3001", "instance": "n:1", "job": "a"}
+    job_b = {**job_a, "job": "b"}
+    answering(monkeypatch, None, vector((job_a, "1")), matrix((other, ["50"]), (job_a, ["3"]), (job_b, ["4"])))
+    nodes = _prometheus.query_nodes(BASE, since=60, since_text="1m", timeout=5, max_bytes=10_000, at=END)
+    assert [(node.source, node.counts) for node in nodes] == [("n:1", {disconnects({"code": "3001"}): 2 + 4})]
+
+
 def test_a_sample_equal_to_the_last_one_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     labels = {"__name__": DISCONNECT, "instance": "n:1"}
     answering(monkeypatch, None, vector((labels, "4")), matrix((labels, ["4", "4", "6", "6"])))
