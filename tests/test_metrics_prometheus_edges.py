@@ -415,6 +415,10 @@ def test_the_size_limit_is_exact(url: str) -> None:
     assert get_error(f"{url}/big/1001") == f"{url}/big/1001: the answer is larger than 1000 bytes (--max-bytes)"
 
 
+def test_a_timeout_under_a_second_is_enough_for_a_quick_answer(url: str) -> None:
+    assert _prometheus._get(f"{url}/echo", time.monotonic() + 0.5, 1000) == b"/echo"
+
+
 def test_three_redirects_are_followed_and_not_four(url: str) -> None:
     assert get(f"{url}/hop/3") == b"/hop/0"
     assert get_error(f"{url}/hop/4") == f"{url}/hop/0: more than 3 redirects"
