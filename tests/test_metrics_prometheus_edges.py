@@ -450,3 +450,9 @@ def test_every_redirect_status_is_followed(url: str, status: int) -> None:
 
 def test_a_redirect_without_a_target_goes_nowhere(url: str) -> None:
     assert get_error(f"{url}/nowhere") == f"{url}/nowhere: more than 3 redirects"
+
+
+def test_a_deadline_already_passed_names_the_url() -> None:
+    with pytest.raises(m.MetricsError) as caught:
+        _prometheus._get("http://127.0.0.1:1/x", time.monotonic() - 1, 1000)
+    assert str(caught.value) == "http://127.0.0.1:1/x: no complete answer within the timeout (--timeout)"
