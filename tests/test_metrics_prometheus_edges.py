@@ -351,6 +351,9 @@ class Server(http.server.BaseHTTPRequestHandler):
                 status, location = int(rest), "/done"
             elif kind == "nowhere":  # a redirect that names no target
                 status = 302
+            elif kind == "garbled":
+                self.wfile.write(b"NONSENSE\r\n\r\n")
+                return
             elif kind == "hop":  # /hop/N redirects N times, relative to the current URL
                 left = int(rest)
                 status, location = (307, str(left - 1)) if left else (200, "")
@@ -456,3 +459,7 @@ def test_a_deadline_already_passed_names_the_url() -> None:
     with pytest.raises(m.MetricsError) as caught:
         _prometheus._get("http://127.0.0.1:1/x", time.monotonic() - 1, 1000)
     assert str(caught.value) == "http://127.0.0.1:1/x: no complete answer within the timeout (--timeout)"
+
+
+def test_a_garbled_answer_names_the_url(url: str) -> None:
+    assert get_error(f"{url}/garbled") == f"{url}/garbled: Prometheus's answer is broken (BadStatusLine)"
