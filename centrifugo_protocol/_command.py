@@ -281,7 +281,7 @@ def install_hint(extra: str) -> str:
         distribution = metadata.distribution(_DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return f"pip install '.[{extra}]'"
-    installer = (distribution.read_text("INSTALLER") or "pip").strip()
+    installer = (distribution.read_text("INSTALLER") or "pip").strip()  # pragma: no mutate (only "uv" differs from pip)
     tool = "uv pip" if installer == "uv" else "pip"
     direct = _json_object(distribution.read_text("direct_url.json"))
     target = f"{_DISTRIBUTION}[{extra}]"
@@ -304,4 +304,6 @@ def _json_object(value: object) -> dict[str, object]:
             value = json.loads(value)
         except ValueError:
             return {}
-    return cast("dict[str, object]", value) if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    return cast("dict[str, object]", value)  # pragma: no mutate (cast() is a run-time no-op)
