@@ -175,7 +175,7 @@ def width() -> int:
     try:
         terminal = stream is not None and stream.isatty()
     except (OSError, ValueError):  # closed or detached: not a terminal
-        terminal = False
+        terminal = False  # pragma: no mutate (None is as false as False here)
     # shutil reads $COLUMNS, then the terminal; it falls back to 80 columns.
     return max(shutil.get_terminal_size().columns, 20) if terminal else _DEFAULT_WIDTH
 
@@ -195,7 +195,7 @@ def wrap(text: str, indent: str = "", *, first: str | None = None, columns: int 
         columns if columns is not None else width(),
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
-        break_on_hyphens=False,
+        break_on_hyphens=False,  # pragma: no mutate (textwrap only tests its truth)
     )
 
 

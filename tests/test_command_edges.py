@@ -4,8 +4,11 @@ stream that is gone is pointed at the null device."""
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +34,55 @@ def test_a_descriptor_sent_to_the_null_device_loses_what_is_written(tmp_path: Pa
     finally:
         os.close(fd)
     assert target.read_bytes() == b""
+
+
+class Trickle(io.RawIOBase):
+    """A binary standard output that takes at most three bytes per call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        chunk = bytes(b[:3])
+        self.data += chunk
+        return len(chunk)
+
+
+class Stdout:
+    """Shaped like sys.stdout: a text layer over a binary ``buffer``."""
+
+    def __init__(self, encoding: str | None, errors: str | None) -> None:
+        self.buffer = Trickle()
+        self.encoding = encoding
+        self.errors = errors
+        self.text: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.text.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("encoding", "errors", "expected"),
+    [
+        (None, None, "déjà vu, 3012\n".encode()),
+        ("utf-8", "strict", "déjà vu, 3012\n".encode()),
+        ("ascii", "replace", b"d?j? vu, 3012\n"),
+        ("latin-1", None, "déjà vu, 3012\n".encode("latin-1")),
+    ],
+)
+def test_write_sends_every_byte_in_the_streams_encoding(
+    monkeypatch: pytest.MonkeyPatch, encoding: str | None, errors: str | None, expected: bytes
+) -> None:
+    stdout = Stdout(encoding, errors)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    _command.write("déjà vu, 3012\n")
+    assert bytes(stdout.buffer.data) == expected  # all of it, three bytes at a time
+    assert stdout.text == []
