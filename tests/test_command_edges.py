@@ -86,3 +86,11 @@ def test_write_sends_every_byte_in_the_streams_encoding(
     _command.write("déjà vu, 3012\n")
     assert bytes(stdout.buffer.data) == expected  # all of it, three bytes at a time
     assert stdout.text == []
+
+
+def test_write_fails_loudly_on_a_character_the_encoding_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdout = Stdout("ascii", None)  # no error handler given: strict
+    monkeypatch.setattr(sys, "stdout", stdout)
+    with pytest.raises(UnicodeEncodeError):
+        _command.write("déjà vu\n")
+    assert bytes(stdout.buffer.data) == b""
