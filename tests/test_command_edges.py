@@ -94,3 +94,23 @@ def test_write_fails_loudly_on_a_character_the_encoding_lacks(monkeypatch: pytes
     with pytest.raises(UnicodeEncodeError):
         _command.write("déjà vu\n")
     assert bytes(stdout.buffer.data) == b""
+
+
+class Stalling(Trickle):
+    """A non-blocking buffer: every other call takes nothing and answers None."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stall = True
+
+    def write(self, b: Any) -> int | None:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        self.stall = not self.stall
+        return None if not self.stall else super().write(b)
+
+
+def test_write_loses_no_byte_when_a_write_takes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdout = Stdout("utf-8", None)
+    stdout.buffer = Stalling()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    _command.write("3012 no pong\n")
+    assert bytes(stdout.buffer.data) == b"3012 no pong\n"
