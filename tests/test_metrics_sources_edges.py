@@ -35,3 +35,13 @@ def refused(value: str) -> str:
 )
 def test_the_value_shown(value: str, shown: str) -> None:
     assert f"{NAME}{{code='3001'}} has the value {shown}; a count" in refused(value)
+
+
+def test_a_bracketed_host_must_be_an_ipv6_address(capsys: pytest.CaptureFixture[str]) -> None:
+    """3.10's urllib takes http://[foo]/ for a host name; the report refuses it on every Python."""
+    from centrifugo_protocol.metrics import MetricsError, read
+
+    with pytest.raises(MetricsError, match=r"^http://\[foo\]/: not a usable URL"):
+        read(["http://[foo]/"], timeout=5)
+    with pytest.raises(MetricsError, match=r"^http://\[::1\]:1/metrics: cannot connect"):
+        read(["http://[::1]:1/metrics"], timeout=5)

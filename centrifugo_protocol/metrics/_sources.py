@@ -280,6 +280,20 @@ def _url_scheme(source: str) -> str | None:
     return None if found is None else found.group(1).lower()
 
 
+def _check_host(url: str) -> None:
+    """Raise ``ValueError`` for a bracketed host that is no IPv6 address.
+
+    Python checks this itself from 3.11 on; 3.10 would take ``http://[foo]/`` for a
+    host name and report it as one that cannot be resolved.
+    """
+    import ipaddress
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(url).netloc.rpartition("@")[2]
+    if host.startswith("["):
+        ipaddress.IPv6Address(host[1 : host.find("]")].partition("%")[0])
+
+
 @contextlib.contextmanager
 def _opened(
     source: str, where: str, timeout: float
@@ -307,6 +321,7 @@ def _opened(
         try:
             with _bounded(watch, where, timeout):
                 try:
+                    _check_host(source)
                     request = urllib.request.Request(source, headers={"Accept": _ACCEPT})
                     response: http.client.HTTPResponse = _opener(watch, where).open(request, timeout=timeout)
                 except (ValueError, http.client.InvalidURL) as error:  # a URL urllib cannot use
