@@ -21,18 +21,21 @@ Commands (run from the repository root):
     that is new, whose source changed, or one of whose tests changed; every module
     when the fingerprint changed or there is no baseline. A module without functions
     has no mutants and gets no pattern. Prints nothing when the baseline holds.
-``record``
-    After ``mutmut run``, take the measured modules' results from ``mutants/`` into
-    the baseline and drop modules that no longer exist.
+``record`` [``--all``]
+    After ``mutmut run``, take the results of the modules ``plan`` lists (with
+    ``--all``, of every module: after a full run) from ``mutants/`` into the baseline
+    and drop modules that no longer exist.
 ``check``
     Print the score per module and for the package from the baseline, and exit 1 when
     the package's score is below the bar (95% killed) or the baseline does not match
     the tree (a module unmeasured, or measured on other bytes).
 
-CI runs ``plan``, measures what it lists (``mutmut run PATTERN...``), then ``record``
-and ``check``: every change to the package is measured before the bar is checked, and
-an unchanged module keeps the result of its last measurement. Commit the updated
-baseline with the change, so that the next run starts from it.
+CI runs ``plan``; when it lists anything, CI measures the package again (a full
+``mutmut run``: given mutant names, mutmut reruns the tests it mapped to them by
+their ids, and some parametrized ids do not select their test again), then
+``record --all``; then ``check``. Every change to the package is measured before the
+bar is checked, and a tree that changed nothing a mutant could tell skips the run.
+Commit the updated baseline with the change, so that the next run starts from it.
 """
 
 from __future__ import annotations
@@ -217,9 +220,9 @@ def main(argv: list[str]) -> int:
             if has_functions(ROOT / module):
                 print(pattern(module))
         return 0
-    if argv == ["record"]:
+    if argv in (["record"], ["record", "--all"]):
         baseline = load()
-        to_measure = stale(baseline)
+        to_measure = modules() if argv[1:] == ["--all"] else stale(baseline)
         BASELINE.write_text(json.dumps(record(baseline, to_measure), indent=1) + "\n", encoding="utf-8")
         print(f"recorded {len(to_measure)} module(s) in {BASELINE.relative_to(ROOT)}")
         return 0
