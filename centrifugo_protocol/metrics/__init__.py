@@ -129,17 +129,28 @@ def read(
     """
     if isinstance(sources, str) or not sources:
         raise ValueError(f"sources must be a non-empty sequence of sources, not {sources!r:.100}")
+    sources = _texts(sources, "sources")
     olds: list[str | None] = [None] * len(sources)
     if since is not None:
         if isinstance(since, str) or len(since) != len(sources):
             raise ValueError(f"since must hold one earlier page per source ({len(sources)}), not {since!r:.100}")
-        olds = [*since]
+        olds = [*_texts(since, "since")]
     if [*sources, *(old for old in olds if old is not None)].count("-") > 1:
         raise ValueError("standard input (-) can be read only once")
     namespaces = _namespaces(namespace)
     options = _options(timeout, max_bytes)
     nodes = [node_counts(source, old, namespaces, options) for source, old in zip(sources, olds, strict=True)]
     return build(nodes)
+
+
+def _texts(values: Sequence[str], name: str) -> list[str]:
+    """``values`` as a list of exact strs, read once at the boundary; TypeError otherwise."""
+    if type(values) not in (list, tuple):
+        raise TypeError(f"{name} must be a list or tuple of str, not {type(values).__name__}")
+    for value in values:
+        if type(value) is not str:
+            raise TypeError(f"{name} must hold str sources, not {type(value).__name__}: {value!r:.60}")
+    return list(values)
 
 
 def read_text(page: str, *, source: str = "<text>", namespace: str | None = None) -> Report:
